@@ -1,0 +1,58 @@
+import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { DriftEventEntry } from '../domain/driftEvent';
+
+const BATCH = 10; // PutEvents takes 1–10 entries a call.
+const RETRYABLE = new Set(['InternalFailure', 'ThrottlingException']);
+
+export class DriftEventError extends Error {
+  override name = 'DriftEventError';
+  constructor(
+    message: string,
+    readonly failed: Array<{ entry: DriftEventEntry; errorCode?: string; errorMessage?: string }>,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Send entries in batches of 10. PutEvents answers 200 even when entries fail (FailedEntryCount):
+ * retryable failures are sent again with backoff; anything still failing is thrown, naming each entry.
+ */
+export async function emitDriftEvents(
+  eb: EventBridgeClient,
+  entries: DriftEventEntry[],
+  opts: { attempts?: number; baseDelayMs?: number } = {},
+): Promise<number> {
+  const attempts = opts.attempts ?? 4;
+  const baseDelayMs = opts.baseDelayMs ?? 100;
+  const failed: DriftEventError['failed'] = [];
+  let sent = 0;
+  for (let i = 0; i < entries.length; i += BATCH) {
+    let pending = entries.slice(i, i + BATCH);
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const out = await eb.send(new PutEventsCommand({ Entries: pending }));
+      const results = out.Entries ?? [];
+      const retry: DriftEventEntry[] = [];
+      pending.forEach((entry, idx) => {
+        // Result entries line up with request entries by index.
+        const r = results[idx];
+        if (r?.EventId) sent++;
+        else if (r?.ErrorCode && RETRYABLE.has(r.ErrorCode) && attempt < attempts) retry.push(entry);
+        else
+          failed.push({ entry, errorCode: r?.ErrorCode ?? 'MissingResult', errorMessage: r?.ErrorMessage });
+      });
+      pending = retry;
+      if (pending.length) await sleep(baseDelayMs * 2 ** (attempt - 1));
+    }
+  }
+  if (failed.length) {
+    const codes = [...new Set(failed.map((f) => f.errorCode))].join(', ');
+    throw new DriftEventError(
+      `${failed.length} of ${entries.length} drift events were not accepted (${codes})`,
+      failed,
+    );
+  }
+  return sent;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,181 @@
+import { z } from 'zod';
+import { checkBucketName, describe } from './bucketName';
+import { isAccountId, isRegion } from './awsIds';
+import type { Actor, ActorType, RequestedVersioning, VersioningChangeRecord } from './types';
+
+export type ParsedVersioningEvent =
+  | { kind: 'record'; record: VersioningChangeRecord }
+  | { kind: 'ignored'; reason: string }
+  | { kind: 'invalid'; reason: string; bucket?: string; account?: string; region?: string };
+
+// Older CloudTrail records wrap request values in one-element arrays (`"host": ["…"]`); newer ones do not.
+const unwrap = (v: unknown): unknown => (Array.isArray(v) && v.length === 1 ? v[0] : v);
+const text = z.preprocess(unwrap, z.string());
+const optionalText = z.preprocess(unwrap, z.string().max(2048)).optional().catch(undefined);
+
+const SessionContext = z
+  .object({
+    sessionIssuer: z.object({ arn: optionalText, userName: optionalText }).optional().catch(undefined),
+    attributes: z
+      .object({ mfaAuthenticated: z.preprocess(unwrap, z.union([z.string(), z.boolean()])).optional() })
+      .optional()
+      .catch(undefined),
+  })
+  .optional()
+  .catch(undefined);
+
+const UserIdentity = z.object({
+  type: optionalText,
+  arn: optionalText,
+  principalId: optionalText,
+  accountId: optionalText,
+  accessKeyId: optionalText,
+  userName: optionalText,
+  invokedBy: optionalText,
+  sessionContext: SessionContext,
+});
+
+const VersioningConfiguration = z.object({
+  Status: z.preprocess(unwrap, z.enum(['Enabled', 'Suspended'])).optional(),
+  MfaDelete: z.preprocess(unwrap, z.enum(['Enabled', 'Disabled'])).optional(),
+});
+
+const Detail = z.object({
+  eventSource: text,
+  eventName: text,
+  eventID: text,
+  eventTime: text,
+  awsRegion: text,
+  recipientAccountId: optionalText,
+  sourceIPAddress: optionalText,
+  userAgent: optionalText,
+  userIdentity: UserIdentity.optional().catch(undefined),
+  requestParameters: z
+    .object({
+      bucketName: z.preprocess(unwrap, z.unknown()),
+      VersioningConfiguration: z.unknown().optional(),
+    })
+    .nullable()
+    .optional(),
+  errorCode: optionalText,
+  errorMessage: optionalText,
+});
+
+const Envelope = z.object({
+  source: z.string(),
+  'detail-type': z.string(),
+  account: z.string(),
+  detail: z.unknown(),
+});
+
+const KNOWN_ACTOR_TYPES: readonly ActorType[] = [
+  'Root',
+  'IAMUser',
+  'AssumedRole',
+  'FederatedUser',
+  'IdentityCenterUser',
+  'AWSService',
+  'AWSAccount',
+];
+
+export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
+
+/** Is this an EventBridge event at all (as opposed to a manual invocation)? */
+export function looksLikeEventBridgeEvent(input: unknown): boolean {
+  return typeof input === 'object' && input !== null && 'detail-type' in input && 'source' in input;
+}
+
+/**
+ * Parse an EventBridge-delivered CloudTrail record of PutBucketVersioning. Never throws: anything it does
+ * not understand comes back as `invalid` with a reason, anything that is not ours as `ignored`.
+ */
+export function parseVersioningEvent(input: unknown): ParsedVersioningEvent {
+  const envelope = Envelope.safeParse(input);
+  if (!envelope.success)
+    return { kind: 'invalid', reason: `not an EventBridge event: ${issues(envelope.error)}` };
+  const { source, 'detail-type': detailType } = envelope.data;
+  if (source !== 'aws.s3' || detailType !== CLOUDTRAIL_DETAIL_TYPE) {
+    return {
+      kind: 'ignored',
+      reason: `event ${describe(source)}/${describe(detailType)} is not an S3 CloudTrail record`,
+    };
+  }
+  const parsed = Detail.safeParse(envelope.data.detail);
+  if (!parsed.success)
+    return { kind: 'invalid', reason: `CloudTrail record not understood: ${issues(parsed.error)}` };
+  const d = parsed.data;
+  if (d.eventSource !== 's3.amazonaws.com' || d.eventName !== 'PutBucketVersioning') {
+    return {
+      kind: 'ignored',
+      reason: `${describe(d.eventSource)} ${describe(d.eventName)} is not PutBucketVersioning`,
+    };
+  }
+
+  const account = d.recipientAccountId ?? envelope.data.account;
+  const region = d.awsRegion;
+  const bucket = d.requestParameters?.bucketName;
+  if (!isAccountId(account))
+    return {
+      kind: 'invalid',
+      reason: `account ${describe(String(account))} is not a 12-digit AWS account ID`,
+    };
+  if (!isRegion(region))
+    return { kind: 'invalid', reason: `awsRegion ${describe(region)} is not an AWS Region`, account };
+  const name = checkBucketName(bucket, region);
+  if (!name.valid) return { kind: 'invalid', reason: name.reason, account, region };
+
+  const requested = parseRequested(d.requestParameters?.VersioningConfiguration);
+  const record: VersioningChangeRecord = {
+    bucket: bucket as string,
+    account,
+    region,
+    eventId: d.eventID,
+    eventTime: d.eventTime,
+    actor: toActor(d.userIdentity),
+    sourceIp: d.sourceIPAddress,
+    userAgent: d.userAgent,
+    requested,
+  };
+  if (d.errorCode) record.error = { code: d.errorCode, message: d.errorMessage };
+  return { kind: 'record', record };
+}
+
+function parseRequested(raw: unknown): RequestedVersioning {
+  // A failed call may carry a malformed configuration; it must still be reported, so fall back to "unknown".
+  const parsed = VersioningConfiguration.safeParse(unwrap(raw) ?? {});
+  if (!parsed.success) return {};
+  const out: RequestedVersioning = {};
+  if (parsed.data.Status) out.status = parsed.data.Status;
+  if (parsed.data.MfaDelete) out.mfaDelete = parsed.data.MfaDelete;
+  return out;
+}
+
+function toActor(identity: z.infer<typeof UserIdentity> | undefined): Actor {
+  if (!identity) return { type: 'Unknown' };
+  const known = KNOWN_ACTOR_TYPES.find((t) => t === identity.type);
+  const actor: Actor = { type: known ?? 'Unknown' };
+  if (!known && identity.type) actor.rawType = identity.type;
+  if (identity.arn) actor.arn = identity.arn;
+  if (identity.principalId) actor.principalId = identity.principalId;
+  if (identity.accountId) actor.accountId = identity.accountId;
+  if (identity.accessKeyId) actor.accessKeyId = identity.accessKeyId;
+  if (identity.userName) actor.userName = identity.userName;
+  if (identity.invokedBy) actor.invokedBy = identity.invokedBy;
+  const issuer = identity.sessionContext?.sessionIssuer;
+  if (issuer?.arn) actor.sessionIssuerArn = issuer.arn;
+  if (known === 'AssumedRole' && identity.arn) {
+    // arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION — the session name is the last segment.
+    const session = identity.arn.split('/').slice(2).join('/');
+    if (session) actor.sessionName = session;
+  }
+  const mfa = identity.sessionContext?.attributes?.mfaAuthenticated;
+  if (mfa !== undefined) actor.mfaAuthenticated = mfa === true || mfa === 'true';
+  return actor;
+}
+
+function issues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+    .join('; ');
+}

@@ -1,0 +1,149 @@
+// The vocabulary of mfa-delete-guard. Every status, severity and finding is a closed union,
+// so the decision code reads like the spec and the compiler catches a case we forgot.
+
+export type Status =
+  | 'drift'
+  | 'compliant'
+  | 'restored'
+  | 'attempt-failed'
+  | 'unverified'
+  | 'exempt'
+  | 'not-required'
+  | 'gone'
+  | 'ignored'
+  | 'invalid-input';
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+
+/** Versioning status as S3 reports it; `Unversioned` is the empty element of a never-versioned bucket. */
+export type VersioningStatus = 'Enabled' | 'Suspended' | 'Unversioned';
+
+/** MFA delete as S3 reports it; `NeverConfigured` is its absence (S3 omits the element then). */
+export type MfaDeleteState = 'Enabled' | 'Disabled' | 'NeverConfigured';
+
+export interface VersioningState {
+  status: VersioningStatus;
+  mfaDelete: MfaDeleteState;
+}
+
+export type GuardTag = 'required' | 'exempt';
+
+export type FindingCode =
+  | 'mfa-delete-disabled'
+  | 'mfa-delete-never-configured'
+  | 'versioning-suspended'
+  | 'versioning-never-enabled'
+  | 'lifecycle-blocks-remediation'
+  | 'lifecycle-unknown'
+  | 'tagged-required'
+  | 'tagged-exempt'
+  | 'excluded-by-pattern'
+  | 'in-scope-all'
+  | 'turned-off-by-event'
+  | 'turned-on-by-event'
+  | 'event-superseded'
+  | 'failed-attempt'
+  | 'live-check-denied'
+  | 'bucket-gone';
+
+export interface Finding {
+  code: FindingCode;
+  message: string;
+}
+
+export type ActorType =
+  | 'Root'
+  | 'IAMUser'
+  | 'AssumedRole'
+  | 'FederatedUser'
+  | 'IdentityCenterUser'
+  | 'AWSService'
+  | 'AWSAccount'
+  | 'Unknown';
+
+export interface Actor {
+  type: ActorType;
+  /** The type string CloudTrail gave, kept when it is not one we know. */
+  rawType?: string;
+  arn?: string;
+  principalId?: string;
+  accountId?: string;
+  accessKeyId?: string;
+  userName?: string;
+  /** For assumed roles: the role that issued the session. */
+  sessionIssuerArn?: string;
+  sessionName?: string;
+  mfaAuthenticated?: boolean;
+  invokedBy?: string;
+}
+
+/** What a PutBucketVersioning call asked for (CloudTrail spells the key `MfaDelete`). */
+export interface RequestedVersioning {
+  status?: 'Enabled' | 'Suspended';
+  mfaDelete?: 'Enabled' | 'Disabled';
+}
+
+/** A CloudTrail PutBucketVersioning record, parsed and validated. */
+export interface VersioningChangeRecord {
+  bucket: string;
+  account: string;
+  region: string;
+  eventId: string;
+  eventTime: string;
+  actor: Actor;
+  sourceIp?: string;
+  userAgent?: string;
+  requested: RequestedVersioning;
+  error?: { code: string; message?: string };
+}
+
+export type Scope = 'configured' | 'all';
+
+export interface GuardConfig {
+  scope: Scope;
+  /** Glob patterns (`*` wildcard) of bucket names that are exempt. */
+  exemptPatterns: string[];
+  /** Root MFA device serial; when unset, the legacy root virtual device ARN of the account. */
+  rootMfaSerial?: string;
+  rootProfile: string;
+}
+
+/** The bucket as S3 answered when asked live. */
+export type LiveState =
+  | {
+      kind: 'observed';
+      versioning: VersioningState;
+      tag?: GuardTag;
+      /** undefined: not asked (only asked for buckets in drift) or refused. */
+      lifecycle?: boolean;
+    }
+  | { kind: 'denied'; errorCode: string; message: string }
+  | { kind: 'gone' };
+
+export interface Remediation {
+  script: string;
+  warnings: string[];
+}
+
+export type Trigger = 'cloudtrail' | 'manual' | 'sweep';
+
+export interface CheckResult {
+  bucket: string;
+  account?: string;
+  region?: string;
+  status: Status;
+  severity: Severity;
+  versioning?: VersioningState;
+  findings: Finding[];
+  actor?: Actor;
+  event?: { id: string; time: string; sourceIp?: string; userAgent?: string; requested: RequestedVersioning };
+  remediation?: Remediation;
+  alerted: boolean;
+  reason?: string;
+  trigger: Trigger;
+  checkedAt: string;
+}
+
+export interface Report {
+  results: CheckResult[];
+}

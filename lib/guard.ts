@@ -1,0 +1,235 @@
+// The pipeline in one place: invocation → target → live state → decision → alert → publish.
+// AWS clients come in through GuardDeps, so tests and the CLI run the very same code.
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import { checkBucketName, describe } from './domain/bucketName';
+import type { PublishConfig } from './domain/config';
+import { ALERTING_STATUSES, decide } from './domain/decide';
+import { driftEventEntry } from './domain/driftEvent';
+import type { Invocation } from './domain/parseInvocation';
+import { remediationScript } from './domain/remediationScript';
+import { renderAlert } from './domain/renderAlert';
+import type {
+  CheckResult,
+  GuardConfig,
+  LiveState,
+  Report,
+  Trigger,
+  VersioningChangeRecord,
+} from './domain/types';
+import { emitDriftEvents } from './aws/emitDriftEvents';
+import { TransientAwsError, describeError } from './aws/errors';
+import { readLiveState, resolveBucketRegion } from './aws/liveState';
+import { publishAlert } from './aws/publishAlert';
+
+export interface Log {
+  info(message: string, ...extra: Array<Record<string, unknown>>): void;
+  warn(message: string, ...extra: Array<Record<string, unknown>>): void;
+  error(message: string, ...extra: Array<Record<string, unknown>>): void;
+}
+
+export interface GuardDeps {
+  s3: { get(region: string): S3Client };
+  sns?: SNSClient;
+  eventBridge?: EventBridgeClient;
+  config: GuardConfig;
+  publish: PublishConfig;
+  /** Where to ask HeadBucket for the Region of a bucket named without one. */
+  homeRegion: string;
+  /** The account the function runs in: manual checks have no CloudTrail record to say it. */
+  account?: string;
+  now?: () => Date;
+  log?: Log;
+}
+
+export interface CheckTarget {
+  bucket: string;
+  region?: string;
+  account?: string;
+  record?: VersioningChangeRecord;
+  trigger: Trigger;
+}
+
+export type SweepRunner = (inv: Extract<Invocation, { kind: 'sweep' }>, deps: GuardDeps) => Promise<Report>;
+
+/** Run one invocation end to end and return the report. Throws only for faults worth a retry. */
+export async function runInvocation(inv: Invocation, deps: GuardDeps, sweep?: SweepRunner): Promise<Report> {
+  const now = () => (deps.now ? deps.now() : new Date()).toISOString();
+  switch (inv.kind) {
+    case 'ignored':
+    case 'invalid': {
+      const status = inv.kind === 'ignored' ? 'ignored' : 'invalid-input';
+      deps.log?.warn(`input ${status}`, { reason: inv.reason });
+      const bucket = inv.kind === 'invalid' ? (inv.bucket ?? '') : '';
+      const result: CheckResult = {
+        bucket,
+        account: inv.kind === 'invalid' ? inv.account : undefined,
+        region: inv.kind === 'invalid' ? inv.region : undefined,
+        status,
+        severity: status === 'ignored' ? 'info' : 'low',
+        findings: [],
+        alerted: false,
+        reason: inv.reason,
+        trigger: 'manual',
+        checkedAt: now(),
+      };
+      return { results: [result] };
+    }
+    case 'event': {
+      const { record } = inv;
+      const result = await checkTarget(
+        {
+          bucket: record.bucket,
+          region: record.region,
+          account: record.account,
+          record,
+          trigger: 'cloudtrail',
+        },
+        deps,
+      );
+      await deliver([result], deps, false);
+      return { results: [result] };
+    }
+    case 'manual': {
+      const results: CheckResult[] = [];
+      // One bucket's fault is that bucket's result; it does not hide the others.
+      for (const bucket of inv.buckets) {
+        try {
+          results.push(
+            await checkTarget({ bucket, region: inv.region, account: deps.account, trigger: 'manual' }, deps),
+          );
+        } catch (err) {
+          if (!(err instanceof TransientAwsError)) throw err;
+          results.push(faultResult(bucket, inv.region, deps.account, err, now()));
+        }
+      }
+      await deliver(results, deps, inv.dryRun);
+      return { results };
+    }
+    case 'sweep':
+      if (!sweep) throw new Error('this entry point cannot sweep all buckets');
+      return sweep(inv, deps);
+  }
+}
+
+/** Check one bucket: validate, confirm live, decide, prepare the remediation. Publishes nothing. */
+export async function checkTarget(target: CheckTarget, deps: GuardDeps): Promise<CheckResult> {
+  const checkedAt = (deps.now ? deps.now() : new Date()).toISOString();
+  const { record } = target;
+  const base = {
+    bucket: target.bucket,
+    account: target.account,
+    region: target.region,
+    trigger: target.trigger,
+    checkedAt,
+    alerted: false,
+    ...(record && {
+      actor: record.actor,
+      event: {
+        id: record.eventId,
+        time: record.eventTime,
+        sourceIp: record.sourceIp,
+        userAgent: record.userAgent,
+        requested: record.requested,
+      },
+    }),
+  };
+  const name = checkBucketName(target.bucket, target.region);
+  if (!name.valid) {
+    return {
+      ...base,
+      bucket: describe(target.bucket).slice(1, -1),
+      status: 'invalid-input',
+      severity: 'low',
+      findings: [],
+      reason: name.reason,
+    };
+  }
+
+  let region = target.region;
+  let live: LiveState | undefined;
+  if (!region) {
+    const answer = await resolveBucketRegion(deps.s3.get(deps.homeRegion), target.bucket);
+    if (answer.kind === 'region') region = answer.region;
+    else live = answer;
+  }
+  if (!live) live = await readLiveState(deps.s3.get(region as string), target.bucket, deps.config);
+
+  const decision = decide(target.bucket, live, deps.config, record);
+  const result: CheckResult = {
+    ...base,
+    region,
+    status: decision.status,
+    severity: decision.severity,
+    findings: decision.findings,
+    ...(live.kind === 'observed' && { versioning: live.versioning }),
+    ...(live.kind === 'denied' && { reason: live.message }),
+  };
+  if (decision.status === 'drift' && region && live.kind === 'observed') {
+    if (target.account) {
+      result.remediation = remediationScript(
+        { bucket: target.bucket, account: target.account, region, lifecycle: live.lifecycle },
+        { mfaSerial: deps.config.rootMfaSerial, profile: deps.config.rootProfile },
+      );
+    } else {
+      result.reason = 'The account ID is unknown, so no remediation script was prepared.';
+    }
+  }
+  return result;
+}
+
+function faultResult(
+  bucket: string,
+  region: string | undefined,
+  account: string | undefined,
+  err: unknown,
+  checkedAt: string,
+): CheckResult {
+  return {
+    bucket,
+    region,
+    account,
+    status: 'unverified',
+    severity: 'medium',
+    findings: [{ code: 'live-check-denied', message: `The live check kept failing: ${describeError(err)}` }],
+    alerted: false,
+    reason: describeError(err),
+    trigger: 'manual',
+    checkedAt,
+  };
+}
+
+/**
+ * Publish an alert per alerting result, then the drift events. A publish error propagates so that the
+ * invocation fails and Lambda retries; nothing is swallowed.
+ */
+export async function deliver(results: CheckResult[], deps: GuardDeps, dryRun: boolean): Promise<void> {
+  const alerting = results.filter((r) => ALERTING_STATUSES.has(r.status));
+  for (const r of alerting) {
+    const alert = renderAlert(r);
+    if (dryRun || !deps.publish.topicArn || !deps.sns) {
+      deps.log?.info('alert not published', {
+        bucket: r.bucket,
+        status: r.status,
+        dryRun,
+        topic: deps.publish.topicArn ?? null,
+      });
+      continue;
+    }
+    const messageId = await publishAlert(deps.sns, deps.publish.topicArn, alert);
+    r.alerted = true;
+    deps.log?.info('alert published', {
+      bucket: r.bucket,
+      status: r.status,
+      severity: r.severity,
+      messageId,
+    });
+  }
+  if (!dryRun && deps.publish.eventBusName && deps.eventBridge && alerting.length) {
+    const entries = alerting.map((r) =>
+      driftEventEntry(r, deps.publish.eventSource, deps.publish.eventBusName as string),
+    );
+    await emitDriftEvents(deps.eventBridge, entries);
+  }
+}
