@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+import { main } from '../lib/cli/main';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+main(process.argv.slice(2), process.env, {
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+  isTTY: Boolean(process.stdout.isTTY),
+}).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`mfa-delete-guard: unexpected error: ${(err as Error)?.message ?? String(err)}\n`);
+    process.exitCode = 4;
+  },
+);

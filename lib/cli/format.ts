@@ -1,0 +1,52 @@
+import { headline } from '../domain/renderAlert';
+import { cleanText } from '../domain/text';
+import type { CheckResult, Report } from '../domain/types';
+
+const COLUMNS = ['BUCKET', 'REGION', 'STATUS', 'SEVERITY', 'VERSIONING', 'MFA DELETE', 'NOTE'] as const;
+
+function row(r: CheckResult): string[] {
+  const note =
+    r.status === 'drift' || r.status === 'restored'
+      ? headline(r)
+      : (r.reason ?? r.findings[0]?.message ?? '');
+  return [
+    cleanText(r.bucket, 63),
+    r.region ?? '-',
+    r.status,
+    r.severity,
+    r.versioning?.status ?? '-',
+    r.versioning?.mfaDelete ?? '-',
+    cleanText(note, 80),
+  ];
+}
+
+/** A plain table, then each drift's remediation script. */
+export function formatReport(report: Report): string {
+  const rows = [COLUMNS as readonly string[], ...report.results.map(row)];
+  const widths = COLUMNS.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  const lines = rows.map((r) =>
+    r
+      .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd(),
+  );
+  const out = [lines.join('\n')];
+  for (const r of report.results) {
+    if (!r.remediation) continue;
+    out.push(
+      '',
+      `# ${r.bucket}: ${headline(r)}`,
+      ...r.remediation.warnings.map((w) => `# ! ${w}`),
+      r.remediation.script.trimEnd(),
+    );
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** 1 drift, 3 could not verify or bad input, else 0: usable as a pipeline gate. */
+export function exitCodeFor(report: Report): number {
+  if (report.results.some((r) => r.status === 'drift')) return 1;
+  if (report.results.some((r) => r.status === 'invalid-input')) return 2;
+  if (report.results.some((r) => r.status === 'unverified')) return 3;
+  return 0;
+}

@@ -1,0 +1,126 @@
+import { readFile } from 'node:fs/promises';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { S3ClientPool, newEventBridgeClient, newSnsClient } from '../aws/clients';
+import { describeError } from '../aws/errors';
+import { ConfigError, guardConfigFromEnv, publishConfigFromEnv } from '../domain/config';
+import { parseInvocation, type Invocation } from '../domain/parseInvocation';
+import type { Report } from '../domain/types';
+import { runInvocation, type GuardDeps, type SweepRunner } from '../guard';
+import { USAGE, parseCliArgs, type CheckOptions } from './args';
+import { exitCodeFor, formatReport } from './format';
+
+export interface CliIO {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  isTTY: boolean;
+}
+
+export interface CliExtras {
+  sweep?: SweepRunner;
+}
+
+/** Run the CLI and return its exit status. Never throws: every failure becomes a message and a status. */
+export async function main(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  io: CliIO,
+  extras: CliExtras = {},
+): Promise<number> {
+  const cmd = parseCliArgs(argv);
+  if (cmd.kind === 'help') {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
+  if (cmd.kind === 'usage-error') {
+    io.stderr(`mfa-delete-guard: ${cmd.message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const opts = cmd.options;
+  let deps: GuardDeps;
+  let invocation: Invocation;
+  try {
+    deps = await cliDeps(opts, env);
+    invocation = await toInvocation(opts);
+  } catch (err) {
+    io.stderr(`mfa-delete-guard: ${(err as Error).message}\n`);
+    return 2;
+  }
+  if (invocation.kind === 'invalid' || invocation.kind === 'ignored') {
+    io.stderr(`mfa-delete-guard: ${invocation.reason}\n`);
+    return 2;
+  }
+  let report: Report;
+  try {
+    report = await runInvocation(invocation, deps, extras.sweep);
+  } catch (err) {
+    io.stderr(`mfa-delete-guard: the check could not run: ${describeError(err)}\n`);
+    return 4;
+  }
+  io.stdout(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+  return exitCodeFor(report);
+}
+
+async function toInvocation(opts: CheckOptions): Promise<Invocation> {
+  if (opts.eventFile !== undefined) {
+    let raw: string;
+    try {
+      raw = await readFile(opts.eventFile, 'utf8');
+    } catch (err) {
+      throw new Error(
+        `cannot read --event ${JSON.stringify(opts.eventFile)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      );
+    }
+    let event: unknown;
+    try {
+      event = JSON.parse(raw);
+    } catch (err) {
+      throw new Error(`--event ${JSON.stringify(opts.eventFile)} is not JSON: ${(err as Error).message}`);
+    }
+    const parsed = parseInvocation(event);
+    if (parsed.kind === 'event' || parsed.kind === 'invalid' || parsed.kind === 'ignored') return parsed;
+    return {
+      kind: 'invalid',
+      reason: `--event ${JSON.stringify(opts.eventFile)} is not a CloudTrail PutBucketVersioning event`,
+    };
+  }
+  if (opts.all) return { kind: 'sweep', dryRun: opts.dryRun, scheduled: false };
+  return parseInvocation({
+    buckets: opts.buckets,
+    dryRun: opts.dryRun,
+    ...(opts.region && { region: opts.region }),
+  });
+}
+
+async function cliDeps(opts: CheckOptions, env: NodeJS.ProcessEnv): Promise<GuardDeps> {
+  const config = guardConfigFromEnv({ ...env, ...(opts.scope && { GUARD_SCOPE: opts.scope }) });
+  // The CLI publishes only when asked to: a person running it wants a report, not a page.
+  const publish = publishConfigFromEnv({
+    DRIFT_EVENT_SOURCE: env.DRIFT_EVENT_SOURCE,
+    ALERT_TOPIC_ARN: opts.topicArn,
+    EVENT_BUS_NAME: opts.eventBus,
+  });
+  if (opts.account !== undefined && !/^\d{12}$/.test(opts.account))
+    throw new ConfigError('--account must be a 12-digit AWS account ID');
+  const homeRegion = opts.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const account =
+    opts.account ?? env.AWS_ACCOUNT_ID ?? (opts.eventFile ? undefined : await callerAccount(homeRegion));
+  return {
+    s3: new S3ClientPool(),
+    sns: publish.topicArn ? newSnsClient(publish.topicArn.split(':')[3]) : undefined,
+    eventBridge: publish.eventBusName ? newEventBridgeClient(homeRegion) : undefined,
+    config,
+    publish,
+    homeRegion,
+    account,
+  };
+}
+
+/** The caller's account, for the default root MFA serial. Without it the report still comes, minus scripts. */
+async function callerAccount(region: string): Promise<string | undefined> {
+  try {
+    const out = await new STSClient({ region, maxAttempts: 2 }).send(new GetCallerIdentityCommand({}));
+    return out.Account;
+  } catch {
+    return undefined;
+  }
+}
