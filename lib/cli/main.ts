@@ -96,8 +96,9 @@ async function cliDeps(opts: CheckOptions, env: NodeJS.ProcessEnv): Promise<Guar
   // The CLI publishes only when asked to: a person running it wants a report, not a page.
   const publish = publishConfigFromEnv({
     DRIFT_EVENT_SOURCE: env.DRIFT_EVENT_SOURCE,
-    ALERT_TOPIC_ARN: opts.topicArn,
-    EVENT_BUS_NAME: opts.eventBus,
+    // --dry-run wins over --topic-arn / --event-bus for every kind of check, a replayed event included.
+    ALERT_TOPIC_ARN: opts.dryRun ? undefined : opts.topicArn,
+    EVENT_BUS_NAME: opts.dryRun ? undefined : opts.eventBus,
   });
   if (opts.account !== undefined && !/^\d{12}$/.test(opts.account))
     throw new ConfigError('--account must be a 12-digit AWS account ID');

@@ -1,0 +1,119 @@
+// The CLI's main() with the real SDK against the loopback fake AWS: reports, exit codes and publishing.
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../../lib/cli/main';
+import type { Report } from '../../lib/domain/types';
+import { startFakeAws, type FakeAws } from '../support/fakeAws';
+import { EVENTS_DIR, arrange, scenarioFile } from '../support/scenarios';
+
+let fake: FakeAws;
+const file = scenarioFile();
+
+async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(
+    ['check', ...args],
+    { AWS_ENDPOINT_URL: fake.url, AWS_REGION: 'eu-west-1', AWS_ACCOUNT_ID: '111122223333', ...env },
+    { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), isTTY: false },
+  );
+  return { code, stdout, stderr };
+}
+
+beforeAll(async () => {
+  fake = await startFakeAws();
+  process.env.AWS_ENDPOINT_URL = fake.url;
+});
+afterAll(() => fake.close());
+beforeEach(() => arrange(fake, file, { event: '', expect: '', severity: '' }));
+
+describe('mfa-delete-guard check', () => {
+  it('exits 1 on drift and prints a table and the remediation script', async () => {
+    const { code, stdout } = await cli(['--bucket', 'example-bucket', '--bucket', 'example-guarded']);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^BUCKET\s+REGION\s+STATUS/);
+    expect(stdout).toMatch(/example-bucket\s+eu-west-1\s+drift\s+high/);
+    expect(stdout).toMatch(/example-guarded\s+eu-west-1\s+compliant/);
+    expect(stdout).toContain(
+      "aws s3api put-bucket-versioning --profile 'root_user' --region 'eu-west-1' --bucket 'example-bucket'",
+    );
+  });
+
+  it('exits 0 when every bucket is fine, and --json prints the report', async () => {
+    const { code, stdout } = await cli(['--bucket', 'example-guarded', '--json']);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as Report;
+    expect(report.results).toEqual([
+      expect.objectContaining({
+        bucket: 'example-guarded',
+        status: 'compliant',
+        versioning: { status: 'Enabled', mfaDelete: 'Enabled' },
+      }),
+    ]);
+  });
+
+  it('--scope all turns a never-configured bucket into drift', async () => {
+    expect((await cli(['--bucket', 'example-plain'])).code).toBe(0);
+    const { code, stdout } = await cli(['--bucket', 'example-plain', '--scope', 'all', '--json']);
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout).results[0].findings[0].code).toBe('in-scope-all');
+  });
+
+  it('replays a CloudTrail event file and publishes only when a topic is given', async () => {
+    const event = join(EVENTS_DIR, 'cloudtrail-mfa-delete-disabled.json');
+    const quiet = await cli(['--event', event, '--json']);
+    expect(quiet.code).toBe(1);
+    expect(JSON.parse(quiet.stdout).results[0]).toMatchObject({
+      status: 'drift',
+      alerted: false,
+      trigger: 'cloudtrail',
+    });
+    expect(fake.published).toHaveLength(0);
+
+    const topic = 'arn:aws:sns:eu-west-1:111122223333:secops';
+    const loud = await cli(['--event', event, '--topic-arn', topic, '--json']);
+    expect(JSON.parse(loud.stdout).results[0].alerted).toBe(true);
+    expect(fake.published.map((p) => p.TopicArn)).toEqual([topic]);
+
+    fake.reset();
+    const dry = await cli(['--event', event, '--topic-arn', topic, '--dry-run', '--json']);
+    expect(JSON.parse(dry.stdout).results[0].alerted).toBe(false);
+    expect(fake.published).toHaveLength(0);
+  });
+
+  it('exits 3 when a bucket cannot be verified', async () => {
+    fake.fail(
+      'GetBucketVersioning',
+      { status: 403, code: 'AccessDenied', message: 'Access Denied' },
+      'example-guarded',
+    );
+    const { code, stdout } = await cli(['--bucket', 'example-guarded']);
+    expect(code).toBe(3);
+    expect(stdout).toMatch(/example-guarded\s+eu-west-1\s+unverified/);
+  });
+
+  it('exits 2 with a message, not a stack trace, on bad usage', async () => {
+    for (const args of [
+      [],
+      ['--bucket', 'a-bucket', '--all'],
+      ['--bucket'],
+      ['--nope'],
+      ['--scope', 'most', '--bucket', 'abc'],
+    ]) {
+      const { code, stderr, stdout } = await cli(args);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/^mfa-delete-guard: /);
+      expect(stderr).not.toMatch(/\n\s+at /);
+      expect(stdout).toBe('');
+    }
+    const missing = await cli(['--event', '/nonexistent/event.json']);
+    expect(missing).toMatchObject({ code: 2, stderr: expect.stringContaining('ENOENT') });
+  });
+
+  it('exits 2 for an invalid bucket name without calling AWS', async () => {
+    const { code, stdout } = await cli(['--bucket', 'UPPER;case']);
+    expect(code).toBe(2);
+    expect(stdout).toMatch(/invalid-input/);
+    expect(fake.requests).toHaveLength(0);
+  });
+});

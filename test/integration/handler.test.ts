@@ -1,0 +1,146 @@
+// The real handler (middy + Powertools + the real AWS SDK v3) against the loopback fake AWS, for every
+// sample event in events/: the SDK's own XML parsing of <MfaDelete> present, absent and Disabled runs.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeAws, type FakeAws } from '../support/fakeAws';
+import { lambdaContext } from '../support/lambdaContext';
+import { arrange, loadEvent, scenarioFile } from '../support/scenarios';
+import type { Report } from '../../lib/domain/types';
+
+const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:mfa-delete-guard-test-alerts';
+let fake: FakeAws;
+let handler: (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<Report>;
+
+beforeAll(async () => {
+  fake = await startFakeAws();
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: fake.url,
+    ALERT_TOPIC_ARN: TOPIC,
+    EVENT_BUS_NAME: 'default',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  });
+  ({ handler } = await import('../../functions/check'));
+});
+afterAll(() => fake.close());
+
+const file = scenarioFile();
+
+describe('every sample event reaches its expected status through the real handler', () => {
+  it.each(file.scenarios.map((s) => [s.event, s] as const))('%s', async (_name, scenario) => {
+    arrange(fake, file, scenario);
+    const report = await handler(loadEvent(scenario.event), lambdaContext());
+    expect(report.results).toHaveLength(1);
+    const [result] = report.results;
+    expect(result?.status).toBe(scenario.expect);
+    expect(result?.severity).toBe(scenario.severity);
+
+    const alerting = ['drift', 'unverified', 'restored', 'attempt-failed'].includes(scenario.expect);
+    expect(result?.alerted).toBe(alerting);
+    expect(fake.published).toHaveLength(alerting ? 1 : 0);
+    expect(fake.putEvents).toHaveLength(alerting ? 1 : 0);
+    if (alerting) {
+      const published = fake.published[0]!;
+      expect(published.TopicArn).toBe(TOPIC);
+      expect(published.MessageStructure).toBe('json');
+      expect(published.Subject).toMatch(/^[\x20-\x7e]{1,99}$/);
+      expect(published.Subject).toContain(result!.bucket);
+      const channels = JSON.parse(published.Message) as Record<string, string>;
+      expect(JSON.parse(channels.default!).result.status).toBe(scenario.expect);
+      expect(fake.putEvents[0]!.Source).toBe('mfa-delete-guard');
+      expect(JSON.parse(fake.putEvents[0]!.Detail)).toMatchObject({
+        bucket: result!.bucket,
+        status: scenario.expect,
+      });
+    }
+    // The check reads S3 in the bucket's own Region, never in the function's.
+    const s3Regions = new Set(fake.requests.filter((r) => r.service === 's3').map((r) => r.region));
+    const bucket = file.buckets.find((b) => b.name === result?.bucket);
+    if (bucket && scenario.expect !== 'gone') expect([...s3Regions]).toEqual([bucket.region]);
+  });
+});
+
+describe('drift alert content', () => {
+  it('says who, what, where, when, the live state and carries the root script', async () => {
+    const scenario = file.scenarios.find((s) => s.event === 'cloudtrail-mfa-delete-disabled.json')!;
+    arrange(fake, file, scenario);
+    const report = await handler(loadEvent(scenario.event), lambdaContext());
+    const result = report.results[0]!;
+    expect(result.versioning).toEqual({ status: 'Enabled', mfaDelete: 'Disabled' });
+    expect(result.actor).toMatchObject({ type: 'Root', arn: 'arn:aws:iam::111122223333:root' });
+    expect(result.remediation?.script).toContain("--bucket 'example-bucket'");
+    expect(result.remediation?.script).toContain("--region 'eu-west-1'");
+    const email = JSON.parse(fake.published[0]!.Message).email as string;
+    for (const expected of [
+      'example-bucket',
+      '111122223333',
+      'eu-west-1',
+      'arn:aws:iam::111122223333:root',
+      '198.51.100.23',
+      '2026-10-05T14:03:11Z',
+      '5b7e2f0a-2222-4c3d-9e8f-000000000002',
+      'MFA delete Disabled',
+      'put-bucket-versioning',
+      'get-bucket-versioning',
+      'delete-access-key',
+    ]) {
+      expect(email).toContain(expected);
+    }
+  });
+
+  it('reads tags and lifecycle only when the decision needs them', async () => {
+    const compliant = file.scenarios.find((s) => s.event === 'cloudtrail-compliant-superseded.json')!;
+    arrange(fake, file, compliant);
+    await handler(loadEvent(compliant.event), lambdaContext());
+    expect(fake.requests.map((r) => r.operation)).toEqual(['GetBucketVersioning']);
+
+    const drift = file.scenarios.find((s) => s.event === 'cloudtrail-versioning-suspended.json')!;
+    arrange(fake, file, drift);
+    const report = await handler(loadEvent(drift.event), lambdaContext());
+    expect(fake.requests.filter((r) => r.service === 's3').map((r) => r.operation)).toEqual([
+      'GetBucketVersioning',
+      'GetBucketTagging',
+      'GetBucketLifecycleConfiguration',
+    ]);
+    expect(report.results[0]!.findings.map((f) => f.code)).toContain('lifecycle-blocks-remediation');
+    expect(report.results[0]!.remediation?.warnings.join(' ')).toContain('InvalidBucketState');
+  });
+});
+
+describe('manual invocation', () => {
+  it('checks named buckets, finds their Region, and honours dryRun', async () => {
+    arrange(fake, file, { event: '', expect: '', severity: '' });
+    const report = await handler(
+      { buckets: ['example-bucket', 'example-legacy', 'example-guarded'], dryRun: true },
+      lambdaContext(),
+    );
+    expect(report.results.map((r) => [r.bucket, r.region, r.status])).toEqual([
+      ['example-bucket', 'eu-west-1', 'drift'],
+      ['example-legacy', 'us-west-2', 'drift'],
+      ['example-guarded', 'eu-west-1', 'compliant'],
+    ]);
+    expect(report.results.every((r) => r.trigger === 'manual' && !r.alerted)).toBe(true);
+    // The account comes from the function ARN, so the script names the right MFA device.
+    expect(report.results[0]!.remediation?.script).toContain(
+      'arn:aws:iam::111122223333:mfa/root-account-mfa-device',
+    );
+    expect(fake.published).toHaveLength(0);
+    expect(fake.putEvents).toHaveLength(0);
+  });
+
+  it('publishes one alert per alerting bucket without dryRun', async () => {
+    arrange(fake, file, { event: '', expect: '', severity: '' });
+    const report = await handler({ bucket: 'example-bucket', region: 'eu-west-1' }, lambdaContext());
+    expect(report.results[0]).toMatchObject({ status: 'drift', alerted: true });
+    expect(fake.published).toHaveLength(1);
+  });
+
+  it('answers bad input with invalid-input and a reason, calling nothing', async () => {
+    arrange(fake, file, { event: '', expect: '', severity: '' });
+    const bad = await handler({ bucket: 'Bad;Name$(reboot)' }, lambdaContext());
+    expect(bad.results[0]).toMatchObject({ status: 'invalid-input', alerted: false });
+    expect(bad.results[0]!.reason).toMatch(/lowercase letters/);
+    const unknown = await handler({ bukket: 'x' }, lambdaContext());
+    expect(unknown.results[0]!.status).toBe('invalid-input');
+    expect(unknown.results[0]!.reason).toMatch(/bukket|Unrecognized/i);
+    expect(fake.requests).toHaveLength(0);
+  });
+});
