@@ -40,8 +40,12 @@ export function isValidBucketName(name: unknown, region?: string): name is strin
   return checkBucketName(name, region).valid;
 }
 
+// JSON.stringify escapes C0 controls but leaves C1 controls (U+009B is a terminal CSI), bidirectional
+// overrides, zero-width and line-separator characters as they are: escape those as well.
+const INVISIBLE = /[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+
 /** A safe, bounded rendering of untrusted text for error messages: JSON-escaped, at most 80 characters. */
 export function describe(value: string): string {
   const cut = value.length > 80 ? `${value.slice(0, 80)}…` : value;
-  return JSON.stringify(cut);
+  return JSON.stringify(cut).replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

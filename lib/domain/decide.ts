@@ -64,6 +64,16 @@ export function decide(
       findings: [...findings, { code: 'bucket-gone', message: `Bucket ${bucket} no longer exists.` }],
     };
   }
+  // A pattern needs no live state: a bucket the operator excluded by name must not page because S3
+  // refused to describe it (the tag, by contrast, can only be read when S3 answers).
+  const pattern = isExemptByPattern(bucket, config);
+  if (live.kind === 'denied' && pattern) {
+    findings.push({
+      code: 'excluded-by-pattern',
+      message: `Excluded by the pattern ${JSON.stringify(pattern)}.`,
+    });
+    return { status: 'exempt', severity: 'info', findings };
+  }
   if (live.kind === 'denied') {
     findings.push({
       code: 'live-check-denied',
@@ -75,7 +85,6 @@ export function decide(
   }
 
   const v = live.versioning;
-  const pattern = isExemptByPattern(bucket, config);
   if (live.tag === 'exempt' || pattern) {
     findings.push(
       live.tag === 'exempt'

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isRegion } from './awsIds';
+import { describe } from './bucketName';
 import { looksLikeEventBridgeEvent, parseVersioningEvent } from './parseVersioningEvent';
 import type { VersioningChangeRecord } from './types';
 
@@ -39,7 +40,12 @@ export function parseInvocation(input: unknown): Invocation {
   if (!manual.success) {
     const first = manual.error.issues[0];
     const where = first?.path.length ? `${first.path.join('.')}: ` : '';
-    return { kind: 'invalid', reason: `${where}${first?.message ?? 'invalid input'}; ${USAGE}` };
+    // Zod quotes unknown keys verbatim; the caller chose them, so escape them like any other untrusted text.
+    const message =
+      first?.code === 'unrecognized_keys'
+        ? `unknown key${first.keys.length > 1 ? 's' : ''} ${first.keys.slice(0, 5).map(describe).join(', ')}`
+        : (first?.message ?? 'invalid input');
+    return { kind: 'invalid', reason: `${where}${message}; ${USAGE}` };
   }
   const m = manual.data;
   const dryRun = m.dryRun ?? false;
@@ -47,7 +53,7 @@ export function parseInvocation(input: unknown): Invocation {
   if (m.region !== undefined && !isRegion(m.region)) {
     return {
       kind: 'invalid',
-      reason: `region ${JSON.stringify(String(m.region).slice(0, 64))} is not an AWS Region`,
+      reason: `region ${describe(m.region)} is not an AWS Region`,
     };
   }
   if (m.all) {
@@ -56,5 +62,10 @@ export function parseInvocation(input: unknown): Invocation {
     return { kind: 'sweep', dryRun, scheduled: false };
   }
   if (!named.length) return { kind: 'invalid', reason: `no bucket named; ${USAGE}` };
-  return { kind: 'manual', buckets: [...new Set(named)], region: m.region, dryRun };
+  const buckets = [...new Set(named)];
+  // "bucket" plus a full "buckets" list would otherwise make one more than the limit.
+  if (buckets.length > MAX_MANUAL_BUCKETS) {
+    return { kind: 'invalid', reason: `at most ${MAX_MANUAL_BUCKETS} buckets per invocation; ${USAGE}` };
+  }
+  return { kind: 'manual', buckets, region: m.region, dryRun };
 }

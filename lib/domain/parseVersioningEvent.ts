@@ -11,7 +11,16 @@ export type ParsedVersioningEvent =
 // Older CloudTrail records wrap request values in one-element arrays (`"host": ["…"]`); newer ones do not.
 const unwrap = (v: unknown): unknown => (Array.isArray(v) && v.length === 1 ? v[0] : v);
 const text = z.preprocess(unwrap, z.string());
-const optionalText = z.preprocess(unwrap, z.string().max(2048)).optional().catch(undefined);
+// Caller-chosen fields (the user agent above all) are cut to 2048 characters, not dropped: an over-long
+// value must not make the evidence disappear from the alert.
+const MAX_FIELD = 2048;
+const optionalText = z
+  .preprocess(
+    unwrap,
+    z.string().transform((s) => (s.length > MAX_FIELD ? s.slice(0, MAX_FIELD) : s)),
+  )
+  .optional()
+  .catch(undefined);
 
 const SessionContext = z
   .object({
@@ -35,9 +44,16 @@ const UserIdentity = z.object({
   sessionContext: SessionContext,
 });
 
+// Each field on its own: a bad Status (S3 refuses it) must not hide that the caller asked for MfaDelete=Disabled.
 const VersioningConfiguration = z.object({
-  Status: z.preprocess(unwrap, z.enum(['Enabled', 'Suspended'])).optional(),
-  MfaDelete: z.preprocess(unwrap, z.enum(['Enabled', 'Disabled'])).optional(),
+  Status: z
+    .preprocess(unwrap, z.enum(['Enabled', 'Suspended']))
+    .optional()
+    .catch(undefined),
+  MfaDelete: z
+    .preprocess(unwrap, z.enum(['Enabled', 'Disabled']))
+    .optional()
+    .catch(undefined),
 });
 
 const Detail = z.object({

@@ -2,13 +2,18 @@ import type { Actor } from './types';
 
 // CloudTrail fields such as the user agent and role session name are chosen by the caller, who may be
 // the attacker: strip control and bidirectional-override characters and bound the length before display.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+// U+061C is the Arabic letter mark, a bidirectional control like U+200E/U+200F; U+2060–U+2064 are invisible.
+const UNSAFE =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 
 export function cleanText(value: string | undefined, max = 200): string {
   if (value === undefined) return '';
   const cleaned = value.replace(UNSAFE, ' ').replace(/\s+/g, ' ').trim();
-  return cleaned.length > max ? `${cleaned.slice(0, max - 1)}…` : cleaned;
+  if (cleaned.length <= max) return cleaned;
+  // Do not cut a surrogate pair in half: a lone surrogate is not valid UTF-8.
+  const cut = /[\ud800-\udbff]$/.test(cleaned.slice(0, max - 1)) ? max - 2 : max - 1;
+  return `${cleaned.slice(0, cut)}…`;
 }
 
 /** ASCII only, for places such as the SNS subject that reject anything else. */
