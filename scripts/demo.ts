@@ -4,6 +4,25 @@
 import { startFakeAws } from '../test/support/fakeAws';
 import { lambdaContext } from '../test/support/lambdaContext';
 import { arrange, loadEvent, scenarioFile } from '../test/support/scenarios';
+import { parseAlertMessage } from '../lib/domain/slackInput';
+import { renderSlack, type SlackMessage } from '../lib/domain/slackMessage';
+
+/** Block Kit as a terminal would show it: block texts in order, entities decoded. */
+function slackPreview(message: SlackMessage): string {
+  const decode = (t: string) => t.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return message.blocks
+    .map((b) => {
+      if (b.type === 'header') return bold(b.text.text);
+      if (b.type === 'section')
+        return [b.text.text, ...(b.fields ?? []).map((f) => f.text.replace('\n', ' '))]
+          .map(decode)
+          .join('\n');
+      if (b.type === 'actions') return b.elements.map((e) => `[${e.text.text}] ${e.url}`).join('\n');
+      if (b.type === 'context') return b.elements.map((e) => decode(e.text)).join(' ');
+      return '---';
+    })
+    .join('\n');
+}
 
 const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 const rule = (title: string) => `\n${bold(`=== ${title} `.padEnd(100, '='))}\n`;
@@ -45,6 +64,12 @@ async function run(): Promise<number> {
         process.stdout.write(
           `${chat.content?.title}\n${chat.content?.description}\n${(chat.content?.nextSteps ?? []).map((s: string) => `\n${s}`).join('\n')}\n`,
         );
+        // The webhook notifier renders from the machine copy the topic delivers to a lambda subscription.
+        const slack = renderSlack(parseAlertMessage(channels.lambda ?? channels.default ?? ''));
+        process.stdout.write(
+          rule(`${scenario.event}: Slack webhook (Block Kit, ${slack.blocks.length} blocks)`),
+        );
+        process.stdout.write(`${slackPreview(slack)}\n`);
       }
       for (const event of fake.putEvents) {
         process.stdout.write(rule(`${scenario.event}: drift event on the ${event.EventBusName} bus`));

@@ -1,12 +1,20 @@
+// One alert, rendered once per channel: a plain-text email, an AWS Chatbot custom notification, and a
+// machine-readable JSON copy, all in one SNS publish with MessageStructure "json" (AWS-FACTS §5–6).
+// The Slack Block Kit rendering (slackMessage.ts) is built from the same facts by the webhook notifier.
+//
+// Trust: our own sentences, validated bucket names, account IDs and Regions are trusted. Everything the
+// caller of PutBucketVersioning chose (user agent, session name, ARNs, IP, error text) is not: it is
+// cleaned (control and bidi characters), bounded, and escaped for each channel's markup.
+import { consoleLinks, type ConsoleLinks } from './consoleLinks';
 import { actorSummary, asciiOnly, cleanText, yesNo } from './text';
-import type { CheckResult, Severity } from './types';
+import type { CheckResult, Severity, Status } from './types';
 
 export interface RenderedAlert {
   subject: string;
   /** Per-protocol messages for SNS `MessageStructure: "json"`. */
   message: string;
   messageStructure: 'json';
-  /** The plain-text rendering, also used for the terminal. */
+  /** The plain-text rendering (the email body), also used for the terminal. */
   text: string;
   chatbot: ChatbotNotification;
 }
@@ -32,14 +40,29 @@ export interface ChatbotNotification {
   };
 }
 
+/** The machine-readable copy (SNS `default`, `sqs`, `lambda`, `http`, `email-json`). */
+export interface MachineAlert {
+  source: 'mfa-delete-guard';
+  status: Status;
+  severity: Severity;
+  links: ConsoleLinks;
+  truncated?: true;
+  result: CheckResult;
+}
+
 const SUBJECT_MAX = 99;
-const EMOJI: Record<Severity, string> = {
+
+export const SEVERITY_EMOJI: Record<Severity, string> = {
   critical: ':rotating_light:',
   high: ':red_circle:',
   medium: ':large_orange_circle:',
   low: ':large_yellow_circle:',
   info: ':large_green_circle:',
 };
+
+/** restored and attempt-failed are notices, not incidents: a few lines, no runbook. */
+export const isShortNotice = (r: CheckResult): boolean =>
+  r.status === 'restored' || r.status === 'attempt-failed';
 
 export function headline(r: CheckResult): string {
   switch (r.status) {
@@ -76,7 +99,7 @@ export function alertSubject(r: CheckResult): string {
   return subject.length > SUBJECT_MAX ? `${subject.slice(0, SUBJECT_MAX - 3)}...` : subject;
 }
 
-function liveState(r: CheckResult): string {
+export function liveState(r: CheckResult): string {
   if (!r.versioning) return r.status === 'unverified' ? 'not readable (check refused)' : 'unknown';
   const mfa = r.versioning.mfaDelete === 'NeverConfigured' ? 'never configured' : r.versioning.mfaDelete;
   const versioning = r.versioning.status === 'Unversioned' ? 'never enabled' : r.versioning.status;
@@ -92,26 +115,81 @@ function requested(r: CheckResult): string | undefined {
   return parts.length ? parts.join(', ') : '(no versioning configuration recorded)';
 }
 
-function summary(r: CheckResult): string {
+const has = (r: CheckResult, code: CheckResult['findings'][number]['code']) =>
+  r.findings.some((f) => f.code === code);
+
+/**
+ * What the CloudTrail call did, as a label for its caller. Only say "turned off" when the decision says
+ * this call did it; a call that merely set Status is "the last PutBucketVersioning".
+ */
+export function actorLabel(r: CheckResult): string {
+  if (r.status === 'attempt-failed') return 'Attempted by';
+  if (has(r, 'turned-off-by-event')) return 'Turned off by';
+  if (has(r, 'turned-on-by-event')) return 'Turned on by';
+  return 'Last PutBucketVersioning by';
+}
+
+/** A single untrusted value, already cleaned and bounded; each channel escapes it for its markup. */
+export interface Fact {
+  label: string;
+  value: string;
+  /** Chosen by the API caller (or quoted from an AWS error): escape before any markup. */
+  untrusted: boolean;
+}
+
+function fact(label: string, value: string | undefined, untrusted = false): Fact[] {
+  return value ? [{ label, value, untrusted }] : [];
+}
+
+/** Who made the CloudTrail call, from where and when: every part of it untrusted. */
+export function callerFacts(r: CheckResult): Fact[] {
+  if (!r.actor && !r.event) return [];
+  return [
+    ...fact(actorLabel(r), r.actor ? actorSummary(r.actor) : undefined, true),
+    ...fact('From', r.event?.sourceIp ? cleanText(r.event.sourceIp, 64) : undefined, true),
+    ...fact('When', r.event?.time ? cleanText(r.event.time, 40) : undefined, true),
+    ...fact('Event ID', r.event?.id ? cleanText(r.event.id, 64) : undefined, true),
+  ];
+}
+
+/** The DETAILS list of the email (the caller comes before it); chat channels show a subset. */
+export function detailFacts(r: CheckResult): Fact[] {
+  return [
+    ...fact('Status', `${r.status} (${r.severity})`),
+    ...fact('Bucket', cleanText(r.bucket, 255), r.status === 'invalid-input'),
+    ...fact('Account', r.account),
+    ...fact('Region', r.region),
+    ...fact('Live state', `${liveState(r)} (checked ${r.checkedAt})`),
+    ...fact('Requested', requested(r)),
+    ...fact('Role', r.actor?.sessionIssuerArn ? cleanText(r.actor.sessionIssuerArn, 300) : undefined, true),
+    ...fact('Access key', r.actor?.accessKeyId ? cleanText(r.actor.accessKeyId, 32) : undefined, true),
+    ...fact('MFA session', r.actor ? yesNo(r.actor.mfaAuthenticated) : undefined),
+    ...fact('User agent', r.event?.userAgent ? cleanText(r.event.userAgent, 200) : undefined, true),
+    ...fact('Reason', r.reason ? cleanText(r.reason, 300) : undefined, true),
+  ];
+}
+
+/** The finding that quotes the refused call's error (untrusted text), for the attempt-failed notice. */
+const refusal = (r: CheckResult) => r.findings.find((f) => f.code === 'failed-attempt');
+
+/** One or two sentences of our own text; callers add the untrusted parts as facts. */
+export function summary(r: CheckResult): string {
   const where = `s3://${r.bucket} in account ${r.account ?? 'unknown'} (${r.region ?? 'unknown Region'})`;
-  const by = r.actor
-    ? ` Changed by ${actorSummary(r.actor)}${r.event?.sourceIp ? ` from ${cleanText(r.event.sourceIp, 64)}` : ''}${r.event ? ` at ${cleanText(r.event.time, 40)}` : ''}.`
-    : '';
   switch (r.status) {
     case 'drift':
-      return `${headline(r)}: ${where} is no longer protected by MFA delete (${liveState(r)}).${by} Only the root user can turn it back on: run the prepared script below.`;
+      return `${where} is not protected by MFA delete: ${liveState(r)}. Only the root user can turn it back on: run the prepared script below.`;
     case 'unverified':
-      return `The live versioning state of ${where} could not be read: ${r.reason ?? 'the check was refused'}. Check the function's permissions, then check the bucket by hand.${by}`;
+      return `The live versioning state of ${where} could not be read. Check the function's permissions, then check the bucket by hand.`;
     case 'restored':
-      return `MFA delete is on again for ${where} (${liveState(r)}).${by} No action needed if this was the planned fix.`;
+      return `MFA delete is on again for ${where} (${liveState(r)}). No action needed if this was the planned fix; make sure the root access key used for it has been deleted.`;
     case 'attempt-failed':
-      return `Someone tried to change versioning on ${where} and S3 refused it${r.event ? '' : ''}.${by} Nothing changed (${liveState(r)}). Confirm the attempt was expected.`;
+      return `Someone tried to change versioning on ${where} and S3 refused it. Nothing changed (${liveState(r)}). Confirm with the caller that the attempt was expected.`;
     default:
-      return `${headline(r)}: ${where} (${liveState(r)}).${by}`;
+      return `${headline(r)}: ${where} (${liveState(r)}).`;
   }
 }
 
-const RUNBOOK: Partial<Record<CheckResult['status'], string[]>> = {
+export const RUNBOOK: Partial<Record<Status, string[]>> = {
   drift: [
     'Ask the owner of the principal above whether the change was planned. If it was not, treat its credentials as compromised: deactivate its access keys or revoke its role sessions first.',
     'Get the root user (with the root MFA device) to run the script above, after `export MFA_CODE=<code>`.',
@@ -122,32 +200,40 @@ const RUNBOOK: Partial<Record<CheckResult['status'], string[]>> = {
     'Check that the function role still has s3:GetBucketVersioning on this bucket and that no bucket policy denies it.',
     'Check the bucket by hand: aws s3api get-bucket-versioning --bucket <bucket>.',
   ],
-  'attempt-failed': ['Confirm with the owner of the principal above that the attempt was expected.'],
-  restored: ['Confirm the root access key used for the fix has been deleted.'],
 };
 
+// ---------------------------------------------------------------------------------------------- email
+
+const row = (label: string, value: string, width = 12) => `  ${`${label}:`.padEnd(width + 1)} ${value}`;
+
+/** Aligned `label: value` lines; the width follows the longest label ("Last PutBucketVersioning by"). */
+const rows = (facts: Fact[]) => {
+  const width = Math.max(12, ...facts.map((f) => f.label.length));
+  return facts.map((f) => row(f.label, f.value, width));
+};
+
+function linkFacts(links: ConsoleLinks): Fact[] {
+  return [...fact('Bucket', links.bucket), ...fact('CloudTrail', links.cloudTrailEvent)];
+}
+
 export function renderText(r: CheckResult): string {
-  const rows: Array<[string, string | undefined]> = [
-    ['Status', `${r.status} (${r.severity})`],
-    ['Bucket', r.bucket],
-    ['Account', r.account],
-    ['Region', r.region],
-    ['Live state', `${liveState(r)} (checked ${r.checkedAt})`],
-    ['Requested', requested(r)],
-    ['Who', r.actor ? actorSummary(r.actor) : undefined],
-    ['Role', r.actor?.sessionIssuerArn ? cleanText(r.actor.sessionIssuerArn, 300) : undefined],
-    ['Access key', r.actor?.accessKeyId ? cleanText(r.actor.accessKeyId, 32) : undefined],
-    ['MFA session', r.actor ? yesNo(r.actor.mfaAuthenticated) : undefined],
-    ['From', r.event?.sourceIp ? cleanText(r.event.sourceIp, 64) : undefined],
-    ['User agent', r.event?.userAgent ? cleanText(r.event.userAgent, 200) : undefined],
-    ['When', r.event?.time ? cleanText(r.event.time, 40) : undefined],
-    ['Event ID', r.event?.id ? cleanText(r.event.id, 64) : undefined],
-    ['Reason', r.reason ? cleanText(r.reason, 300) : undefined],
-  ];
-  const lines = [`[${r.severity.toUpperCase()}] ${headline(r)}`, '', summary(r), '', 'DETAILS'];
-  for (const [k, v] of rows) if (v) lines.push(`  ${`${k}:`.padEnd(13)} ${v}`);
+  const links = consoleLinks(r);
+  const lines = [`[${r.severity.toUpperCase()}] ${headline(r)}`, '', summary(r)];
+  if (isShortNotice(r)) {
+    // A notice: what happened, who, where to look. The refusal's own words say why nothing changed.
+    const refused = refusal(r);
+    if (refused) lines.push(`S3 said: ${cleanText(refused.message, 500)}`);
+    lines.push('', ...rows([...callerFacts(r), ...linkFacts(links)]));
+    return `${lines.join('\n')}\n`;
+  }
+  const caller = callerFacts(r);
+  if (caller.length) lines.push('', ...rows(caller));
+  lines.push('', 'DETAILS', ...rows(detailFacts(r)));
+  const linkRows = linkFacts(links);
+  if (linkRows.length) lines.push('', 'CONSOLE', ...rows(linkRows));
   if (r.findings.length) {
-    lines.push('', 'FINDINGS', ...r.findings.map((f) => `  - ${f.message}`));
+    // Findings quote S3 and CloudTrail error messages: clean them like any other outside text.
+    lines.push('', 'FINDINGS', ...r.findings.map((f) => `  - ${cleanText(f.message, 500)}`));
   }
   if (r.remediation) {
     lines.push('', 'REMEDIATION (root user only)', ...r.remediation.warnings.map((w) => `  ! ${w}`), '');
@@ -158,33 +244,65 @@ export function renderText(r: CheckResult): string {
   return `${lines.join('\n')}\n`;
 }
 
+// -------------------------------------------------------------------------------------------- chatbot
+
+/**
+ * Untrusted text for chat markdown. Backticks would end a code span; `<`/`>` make Slack links and
+ * mentions (`<!channel>`); `&` starts an entity. They are replaced by look-alikes rather than escaped,
+ * because Chatbot's client-markdown is re-rendered per platform and no escape works in all of them.
+ */
+export function chatSafe(value: string): string {
+  return value.replace(/`/g, "'").replace(/</g, '‹').replace(/>/g, '›').replace(/&/g, '＆');
+}
+
+/** An untrusted identifier as inline code: markdown inside it (`_`, `*`, `~`) stays literal. */
+const chatCode = (value: string) => `\`${chatSafe(value)}\``;
+
+const chatFact = (f: Fact) => `*${f.label}:* ${f.untrusted ? chatCode(f.value) : f.value}`;
+
 export function renderChatbot(r: CheckResult): ChatbotNotification {
-  const md = (s: string) => s.replace(/[`*_~<>&]/g, ' ');
+  const links = consoleLinks(r);
+  const short = isShortNotice(r);
+  const refused = refusal(r);
   const description = [
-    md(summary(r)),
-    `*Account:* ${r.account ?? '?'}  *Region:* ${r.region ?? '?'}  *Live:* ${liveState(r)}`,
-    r.event ? `*Event:* ${md(cleanText(r.event.id, 64))} at ${md(cleanText(r.event.time, 40))}` : undefined,
+    summary(r),
+    ...(short && refused ? [`*S3 said:* ${chatSafe(cleanText(refused.message, 500))}`] : []),
+    ...callerFacts(r).map(chatFact),
+    ...(!short && r.event?.userAgent
+      ? [chatFact({ label: 'User agent', value: cleanText(r.event.userAgent, 200), untrusted: true })]
+      : []),
+    short
+      ? undefined
+      : `*Account:* ${r.account ?? '?'}  *Region:* ${r.region ?? '?'}  *Live:* ${liveState(r)}`,
+    ...(links.bucket ? [`*Bucket:* ${links.bucket}`] : []),
+    ...(links.cloudTrailEvent ? [`*CloudTrail event:* ${links.cloudTrailEvent}`] : []),
   ]
     .filter(Boolean)
     .join('\n');
-  const nextSteps = [
-    ...(r.remediation
-      ? [...r.remediation.warnings.map(md), `\`\`\`\n${r.remediation.script.trimEnd()}\n\`\`\``]
-      : []),
-    ...(RUNBOOK[r.status] ?? []).map(md),
-  ];
+  // Warnings and runbook steps are our own text around validated names: they are not escaped, so the
+  // profile root_user and `export MFA_CODE=<code>` arrive as written. The script goes in a code fence
+  // verbatim: it is built only from validated, shell-quoted values.
+  const nextSteps = short
+    ? []
+    : [
+        ...(r.remediation
+          ? [...r.remediation.warnings, `\`\`\`\n${r.remediation.script.trimEnd()}\n\`\`\``]
+          : []),
+        ...(RUNBOOK[r.status] ?? []),
+      ];
   return {
     version: '1.0',
     source: 'custom',
     id: `mfa-delete-guard-${r.status}-${r.account ?? 'unknown'}-${r.bucket}-${r.event?.id ?? r.checkedAt}`,
     content: {
       textType: 'client-markdown',
-      title: `${EMOJI[r.severity]} ${headline(r)}`,
+      title: `${SEVERITY_EMOJI[r.severity]} ${headline(r)}`,
       description,
       nextSteps,
       keywords: ['s3', 'mfa-delete', r.status, r.severity, r.account ?? 'unknown'],
     },
     metadata: {
+      // One thread per bucket, so that the later "restored" notice answers the drift alert.
       threadId: `mfa-delete-guard-${r.account ?? 'unknown'}-${r.bucket}`,
       summary: asciiOnly(headline(r)),
       eventType: `S3MfaDelete-${r.status}`,
@@ -199,18 +317,49 @@ export function renderChatbot(r: CheckResult): ChatbotNotification {
   };
 }
 
+// ------------------------------------------------------------------------------------- machine + SNS
+
+export function machineAlert(r: CheckResult): MachineAlert {
+  return {
+    source: 'mfa-delete-guard',
+    status: r.status,
+    severity: r.severity,
+    links: consoleLinks(r),
+    result: r,
+  };
+}
+
+/** SNS Publish rejects a Message over 256 KB (AWS-FACTS §5). */
+const MESSAGE_MAX_BYTES = 262_144;
+/** Headroom below the limit, so that a message that fits does not depend on the last byte. */
+const MESSAGE_BUDGET = MESSAGE_MAX_BYTES - 4_096;
+const MACHINE_FIELD_MAX = 256;
+
 export function renderAlert(r: CheckResult): RenderedAlert {
   const text = renderText(r);
   const chatbot = renderChatbot(r);
-  const machine = JSON.stringify({ source: 'mfa-delete-guard', result: r });
-  const message = JSON.stringify({
-    default: machine,
-    email: text,
-    'email-json': machine,
-    sqs: machine,
-    lambda: machine,
-    http: machine,
-    https: JSON.stringify(chatbot),
-  });
+  const https = JSON.stringify(chatbot);
+  let machine = JSON.stringify(machineAlert(r));
+  const perProtocol = (withCopies: boolean) =>
+    JSON.stringify({
+      default: machine,
+      email: text,
+      ...(withCopies && { 'email-json': machine, sqs: machine, lambda: machine, http: machine }),
+      https,
+    });
+  let message = perProtocol(true);
+  // The machine copy carries the raw CloudTrail fields, several of them chosen by the caller. When it is
+  // too big, first rely on SNS sending `default` to every protocol without a key, then cut long fields:
+  // an alert that SNS refuses is worse than a shortened one.
+  if (Buffer.byteLength(message, 'utf8') > MESSAGE_BUDGET) message = perProtocol(false);
+  if (Buffer.byteLength(message, 'utf8') > MESSAGE_BUDGET) {
+    const truncated: MachineAlert = { ...machineAlert(r), truncated: true };
+    machine = JSON.stringify(truncated, (key, value) =>
+      typeof value === 'string' && key !== 'script' && value.length > MACHINE_FIELD_MAX
+        ? cleanText(value, MACHINE_FIELD_MAX)
+        : value,
+    );
+    message = perProtocol(false);
+  }
   return { subject: alertSubject(r), message, messageStructure: 'json', text, chatbot };
 }

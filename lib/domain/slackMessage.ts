@@ -1,0 +1,249 @@
+// Slack Block Kit rendering of one alert, for the incoming-webhook notifier (AWS-FACTS §7).
+// Slack mrkdwn needs &, < and > escaped as entities in every text (they make links and mentions);
+// untrusted identifiers also go in code spans so that `_`, `*` and `~` in them stay literal.
+import { consoleLinks } from './consoleLinks';
+import {
+  RUNBOOK,
+  SEVERITY_EMOJI,
+  alertSubject,
+  callerFacts,
+  headline,
+  isShortNotice,
+  liveState,
+  summary,
+  type Fact,
+} from './renderAlert';
+import { cleanText } from './text';
+import type { CheckResult } from './types';
+
+export interface PlainText {
+  type: 'plain_text';
+  text: string;
+  emoji?: boolean;
+}
+export interface Mrkdwn {
+  type: 'mrkdwn';
+  text: string;
+}
+export interface LinkButton {
+  type: 'button';
+  text: PlainText;
+  url: string;
+  action_id: string;
+}
+export type SlackBlock =
+  | { type: 'header'; text: PlainText }
+  | { type: 'section'; text: Mrkdwn; fields?: Mrkdwn[] }
+  | { type: 'actions'; elements: LinkButton[] }
+  | { type: 'context'; elements: Mrkdwn[] }
+  | { type: 'divider' };
+
+export interface SlackMessage {
+  /** The notification and fallback text; Slack shows `blocks` when present. */
+  text: string;
+  blocks: SlackBlock[];
+}
+
+/** Slack's Block Kit limits (api.slack.com/reference/block-kit/blocks, AWS-FACTS §7). */
+export const SLACK_LIMITS = {
+  blocks: 50,
+  headerText: 150,
+  sectionText: 3000,
+  fields: 10,
+  fieldText: 2000,
+  buttonText: 75,
+  url: 3000,
+  contextElements: 10,
+} as const;
+
+/** Slack's required escaping for text it parses (mrkdwn and message text). */
+export const slackEscape = (value: string): string =>
+  value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** An untrusted value as an inline code span; a backtick inside would end the span early. */
+const slackCode = (value: string) => `\`${slackEscape(value.replace(/`/g, "'"))}\``;
+
+const slackFact = (f: Fact) => `*${f.label}:*\n${f.untrusted ? slackCode(f.value) : slackEscape(f.value)}`;
+
+/** Cut to `max` characters without leaving half an entity (`&am`) at the end. */
+function bounded(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1).replace(/&[a-z]{0,4}$/, '');
+  return `${cut}…`;
+}
+
+const section = (text: string): SlackBlock => ({
+  type: 'section',
+  text: { type: 'mrkdwn', text: bounded(text, SLACK_LIMITS.sectionText) },
+});
+
+/** Lines under a title, as many as fit in one section; the rest are counted, not dropped silently. */
+function listSection(title: string, lines: string[], noun: string): SlackBlock {
+  const out = [`*${title}*`];
+  let used = out[0]!.length;
+  let shown = 0;
+  const reserve = 40; // room for the "…and N more" line
+  for (const line of lines) {
+    const entry = bounded(line, 1000);
+    if (used + entry.length + 1 > SLACK_LIMITS.sectionText - reserve) break;
+    out.push(entry);
+    used += entry.length + 1;
+    shown++;
+  }
+  if (shown < lines.length) out.push(`_…and ${lines.length - shown} more ${noun}_`);
+  return section(out.join('\n'));
+}
+
+/** The script in code fences, split on line boundaries so that no section passes 3,000 characters. */
+function scriptSections(script: string): SlackBlock[] {
+  const fence = '```';
+  const budget = SLACK_LIMITS.sectionText - 2 * (fence.length + 1);
+  const chunks: string[] = [];
+  let current = '';
+  for (const line of slackEscape(script.trimEnd()).split('\n')) {
+    const piece = bounded(line, budget);
+    if (current && current.length + piece.length + 1 > budget) {
+      chunks.push(current);
+      current = '';
+    }
+    current = current ? `${current}\n${piece}` : piece;
+  }
+  if (current) chunks.push(current);
+  return chunks.map((chunk) => section(`${fence}\n${chunk}\n${fence}`));
+}
+
+export function renderSlack(r: CheckResult): SlackMessage {
+  const links = consoleLinks(r);
+  const short = isShortNotice(r);
+  const blocks: SlackBlock[] = [
+    {
+      type: 'header',
+      text: {
+        type: 'plain_text',
+        text: bounded(`${SEVERITY_EMOJI[r.severity]} ${headline(r)}`, SLACK_LIMITS.headerText),
+        emoji: true,
+      },
+    },
+  ];
+  const refused = r.findings.find((f) => f.code === 'failed-attempt');
+  blocks.push(
+    section(
+      [
+        `*${r.severity.toUpperCase()}* · ${slackEscape(summary(r))}`,
+        ...(short && refused ? [`*S3 said:* ${slackEscape(cleanText(refused.message, 500))}`] : []),
+      ].join('\n'),
+    ),
+  );
+
+  const fields = [
+    ...callerFacts(r),
+    ...(short
+      ? []
+      : [
+          { label: 'Account', value: r.account ?? 'unknown', untrusted: false },
+          { label: 'Region', value: r.region ?? 'unknown', untrusted: false },
+          { label: 'Live state', value: liveState(r), untrusted: false },
+          ...(r.event?.userAgent
+            ? [{ label: 'User agent', value: cleanText(r.event.userAgent, 200), untrusted: true }]
+            : []),
+          ...(r.reason ? [{ label: 'Reason', value: cleanText(r.reason, 300), untrusted: true }] : []),
+        ]),
+  ].slice(0, SLACK_LIMITS.fields);
+  if (fields.length) {
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: short ? '*Caller*' : '*Details*' },
+      fields: fields.map((f) => ({ type: 'mrkdwn', text: bounded(slackFact(f), SLACK_LIMITS.fieldText) })),
+    });
+  }
+
+  const buttons: LinkButton[] = [
+    ...(links.bucket ? [button('Open bucket properties', links.bucket, 'open-bucket')] : []),
+    ...(links.cloudTrailEvent
+      ? [button('CloudTrail event', links.cloudTrailEvent, 'open-cloudtrail-event')]
+      : []),
+  ];
+  if (buttons.length) blocks.push({ type: 'actions', elements: buttons });
+
+  if (!short && r.findings.length) {
+    blocks.push(
+      listSection(
+        'Findings',
+        r.findings.map((f) => `• ${slackEscape(cleanText(f.message, 500))}`),
+        'findings',
+      ),
+    );
+  }
+  if (!short && r.remediation) {
+    blocks.push({ type: 'divider' });
+    blocks.push(
+      section(
+        [
+          '*Remediation (root user only)*',
+          ...r.remediation.warnings.map((w) => `:warning: ${slackEscape(w)}`),
+        ].join('\n'),
+      ),
+    );
+    blocks.push(...scriptSections(r.remediation.script));
+  }
+  const steps = short ? undefined : RUNBOOK[r.status];
+  if (steps) {
+    blocks.push(
+      listSection(
+        'Runbook',
+        steps.map((s, i) => `${i + 1}. ${slackEscape(s)}`),
+        'steps',
+      ),
+    );
+  }
+  blocks.push({
+    type: 'context',
+    elements: [
+      {
+        type: 'mrkdwn',
+        text: slackEscape(`mfa-delete-guard · ${r.status} · ${r.trigger} · checked ${r.checkedAt}`),
+      },
+    ],
+  });
+  // The script is split across sections; a runaway split must still leave a postable message.
+  const capped =
+    blocks.length > SLACK_LIMITS.blocks
+      ? [...blocks.slice(0, SLACK_LIMITS.blocks - 1), section('_…message shortened: see the email alert_')]
+      : blocks;
+  return { text: slackEscape(alertSubject(r)), blocks: capped };
+}
+
+function button(label: string, url: string, actionId: string): LinkButton {
+  return {
+    type: 'button',
+    text: { type: 'plain_text', text: label.slice(0, SLACK_LIMITS.buttonText) },
+    url: url.slice(0, SLACK_LIMITS.url),
+    action_id: actionId,
+  };
+}
+
+/** Every Block Kit limit the message breaks; empty when Slack will accept it. */
+export function slackLimitViolations(message: SlackMessage): string[] {
+  const problems: string[] = [];
+  if (message.blocks.length > SLACK_LIMITS.blocks) problems.push(`${message.blocks.length} blocks`);
+  message.blocks.forEach((b, i) => {
+    if (b.type === 'header' && b.text.text.length > SLACK_LIMITS.headerText)
+      problems.push(`block ${i}: header ${b.text.text.length} chars`);
+    if (b.type === 'section') {
+      if (b.text.text.length > SLACK_LIMITS.sectionText)
+        problems.push(`block ${i}: section ${b.text.text.length} chars`);
+      if ((b.fields?.length ?? 0) > SLACK_LIMITS.fields)
+        problems.push(`block ${i}: ${b.fields?.length} fields`);
+      for (const f of b.fields ?? [])
+        if (f.text.length > SLACK_LIMITS.fieldText) problems.push(`block ${i}: field ${f.text.length} chars`);
+    }
+    if (b.type === 'actions')
+      for (const e of b.elements) {
+        if (e.text.text.length > SLACK_LIMITS.buttonText) problems.push(`block ${i}: button text`);
+        if (e.url.length > SLACK_LIMITS.url) problems.push(`block ${i}: button url`);
+      }
+    if (b.type === 'context' && b.elements.length > SLACK_LIMITS.contextElements)
+      problems.push(`block ${i}: ${b.elements.length} context elements`);
+  });
+  return problems;
+}

@@ -1,0 +1,229 @@
+// The Slack notifier end to end on loopback: the webhook URL is a SecureString in moto_server's SSM
+// (read with the real SDK through Powertools Parameters), and a local HTTP server answers as Slack does:
+// 200 ok, 429 with Retry-After, 400 invalid_blocks, 404 no_service, 500.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import type { SNSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createSlackNotifier, type SlackNotifierDeps } from '../../functions/slackNotifier';
+import { SlackWebhookError } from '../../lib/aws/postSlack';
+import { ssmWebhookUrl } from '../../lib/aws/webhookSecret';
+import { renderAlert } from '../../lib/domain/renderAlert';
+import { renderSlack } from '../../lib/domain/slackMessage';
+import type { CheckResult } from '../../lib/domain/types';
+import { scenarioFixtures } from '../golden/fixtures';
+import { lambdaContext } from '../support/lambdaContext';
+
+interface SlackAnswer {
+  status: number;
+  body: string;
+  headers?: Record<string, string>;
+}
+
+/** A loopback "Slack": answers from a queue (then 200 ok) and records every request body. */
+function startFakeSlack() {
+  const answers: SlackAnswer[] = [];
+  const received: Array<{ path: string; body: unknown }> = [];
+  const server: Server = createServer((req: IncomingMessage, res) => {
+    let data = '';
+    req.on('data', (chunk) => (data += chunk));
+    req.on('end', () => {
+      received.push({ path: req.url ?? '', body: JSON.parse(data) });
+      const answer = answers.shift() ?? { status: 200, body: 'ok' };
+      res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
+      res.end(answer.body);
+    });
+  });
+  return { server, answers, received };
+}
+
+const listen = (server: Server) =>
+  new Promise<number>((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
+  );
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  const port = await listen(probe);
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+async function startMoto(): Promise<{ url: string; proc: ChildProcess }> {
+  const port = await freePort();
+  const proc = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`${url}/moto-api/`)).ok) return { url, proc };
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  proc.kill();
+  throw new Error('moto_server did not start');
+}
+
+const SECRET_PATH = '/services/T000/B000/not-a-real-token-but-secret';
+const PARAMETER = '/mfa-delete-guard/test/slack-webhook-url';
+
+const fixtures = scenarioFixtures();
+const drift = fixtures.find((f) => f.name === 'cloudtrail-mfa-delete-disabled')!.result;
+const restored = fixtures.find((f) => f.name === 'cloudtrail-mfa-delete-enabled')!.result;
+
+/** The SNS event Lambda receives for our JSON-structured publish: the `lambda` key's message. */
+function snsEvent(...results: CheckResult[]): SNSEvent {
+  return {
+    Records: results.map((r, i) => ({
+      EventSource: 'aws:sns',
+      EventVersion: '1.0',
+      EventSubscriptionArn: 'arn:aws:sns:eu-west-1:111122223333:alerts:sub',
+      Sns: {
+        Type: 'Notification',
+        MessageId: `message-${i}`,
+        TopicArn: 'arn:aws:sns:eu-west-1:111122223333:alerts',
+        Subject: renderAlert(r).subject,
+        Message: (JSON.parse(renderAlert(r).message) as Record<string, string>).lambda!,
+        Timestamp: '2026-10-05T14:05:01.000Z',
+        SignatureVersion: '1',
+        Signature: 'EXAMPLE',
+        SigningCertUrl: 'https://example.invalid/cert.pem',
+        UnsubscribeUrl: 'https://example.invalid/unsubscribe',
+        MessageAttributes: {},
+      },
+    })),
+  };
+}
+
+let moto: { url: string; proc: ChildProcess };
+let slack: ReturnType<typeof startFakeSlack>;
+let ssm: SSMClient;
+let ssmCalls = 0;
+let slept: number[];
+let logged: string[];
+
+function notifier(overrides: Partial<SlackNotifierDeps> = {}) {
+  return createSlackNotifier({
+    webhookUrl: ssmWebhookUrl(ssm, PARAMETER),
+    minSeverity: 'info',
+    log: {
+      info: (...args: unknown[]) => void logged.push(JSON.stringify(args)),
+      warn: (...args: unknown[]) => void logged.push(JSON.stringify(args)),
+    } as SlackNotifierDeps['log'],
+    post: { sleep: async (ms) => void slept.push(ms) },
+    ...overrides,
+  });
+}
+
+beforeAll(async () => {
+  moto = await startMoto();
+  slack = startFakeSlack();
+  const slackPort = await listen(slack.server);
+  ssm = new SSMClient({ endpoint: moto.url, region: 'eu-west-1' });
+  ssm.middlewareStack.add(
+    (next) => async (args) => {
+      ssmCalls++;
+      return next(args);
+    },
+    { step: 'initialize', name: 'countSsmCalls' },
+  );
+  await ssm.send(
+    new PutParameterCommand({
+      Name: PARAMETER,
+      Type: 'SecureString',
+      Value: `http://127.0.0.1:${slackPort}${SECRET_PATH}`,
+    }),
+  );
+});
+
+afterAll(async () => {
+  moto?.proc.kill();
+  await new Promise((resolve) => slack?.server.close(resolve));
+});
+
+beforeEach(() => {
+  slack.answers.length = 0;
+  slack.received.length = 0;
+  slept = [];
+  logged = [];
+});
+
+describe('Slack notifier', () => {
+  it('200 ok: posts the Block Kit rendering of the alert to the URL from SSM', async () => {
+    const out = await notifier()(snsEvent(drift), lambdaContext());
+    expect(out).toEqual({ posted: 1, skipped: 0 });
+    expect(slack.received).toHaveLength(1);
+    expect(slack.received[0]!.path).toBe(SECRET_PATH);
+    expect(slack.received[0]!.body).toEqual(JSON.parse(JSON.stringify(renderSlack(drift))));
+  });
+
+  it('reads the webhook URL from SSM once and reuses it while warm', async () => {
+    const warm = notifier();
+    const before = ssmCalls;
+    await warm(snsEvent(drift, restored), lambdaContext());
+    await warm(snsEvent(drift), lambdaContext());
+    expect(slack.received).toHaveLength(3);
+    expect(ssmCalls - before).toBe(1);
+  });
+
+  it('429: waits for Retry-After, then posts', async () => {
+    slack.answers.push({ status: 429, body: 'rate_limited', headers: { 'retry-after': '2' } });
+    const out = await notifier()(snsEvent(drift), lambdaContext());
+    expect(out.posted).toBe(1);
+    expect(slept).toEqual([2000]);
+    expect(slack.received).toHaveLength(2);
+  });
+
+  it('429: fails at once when Retry-After does not fit in the time left', async () => {
+    slack.answers.push({ status: 429, body: 'rate_limited', headers: { 'retry-after': '50' } });
+    const run = notifier()(snsEvent(drift), lambdaContext({ getRemainingTimeInMillis: () => 20_000 }));
+    await expect(run).rejects.toMatchObject({ name: 'SlackWebhookError', status: 429 });
+    expect(slept).toEqual([]);
+    expect(slack.received).toHaveLength(1);
+  });
+
+  it('429 every time: gives up after the bounded number of attempts', async () => {
+    for (let i = 0; i < 5; i++)
+      slack.answers.push({ status: 429, body: 'rate_limited', headers: { 'retry-after': '1' } });
+    await expect(notifier()(snsEvent(drift), lambdaContext())).rejects.toBeInstanceOf(SlackWebhookError);
+    expect(slack.received).toHaveLength(3);
+    expect(slept).toEqual([1000, 1000]);
+  });
+
+  it.each([
+    [400, 'invalid_blocks'],
+    [404, 'no_service'],
+    [500, 'rollup_error'],
+  ])('%i %s: throws so that SNS retries and the DLQ keeps the message', async (status, error) => {
+    slack.answers.push({ status, body: error });
+    const err = await notifier()(snsEvent(drift), lambdaContext()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SlackWebhookError);
+    expect(err).toMatchObject({ status, slackError: error });
+    // The webhook path is the credential: no error and no log line may carry it.
+    expect((err as Error).message).not.toContain('secret');
+    expect(logged.join('\n')).not.toContain(SECRET_PATH);
+    expect(slack.received).toHaveLength(1);
+  });
+
+  it('skips alerts below the minimum severity without calling Slack', async () => {
+    const out = await notifier({ minSeverity: 'high' })(snsEvent(restored, drift), lambdaContext());
+    expect(out).toEqual({ posted: 1, skipped: 1 });
+    expect(slack.received).toHaveLength(1);
+  });
+
+  it('fails when the SSM parameter does not exist', async () => {
+    const missing = notifier({ webhookUrl: ssmWebhookUrl(ssm, '/mfa-delete-guard/test/missing') });
+    await expect(missing(snsEvent(drift), lambdaContext())).rejects.toThrow();
+    expect(slack.received).toHaveLength(0);
+  });
+
+  it('rejects a message that is not an mfa-delete-guard alert', async () => {
+    const event = snsEvent(drift);
+    event.Records[0]!.Sns.Message = 'plain text';
+    await expect(notifier()(event, lambdaContext())).rejects.toMatchObject({ name: 'AlertMessageError' });
+    expect(slack.received).toHaveLength(0);
+  });
+});
