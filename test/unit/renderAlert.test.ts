@@ -197,7 +197,7 @@ describe('email text', () => {
       'example-bucket',
       '111122223333',
       'eu-west-1',
-      'Root root user (arn:aws:iam::111122223333:root)',
+      'Root user (arn:aws:iam::111122223333:root)',
       '198.51.100.23',
       '2026-10-05T14:03:11Z',
       '5b7e2f0a-2222-4c3d-9e8f-000000000002',

@@ -83,7 +83,7 @@ describe('actorSummary', () => {
 
   it('names the root user', () => {
     expect(actorSummary({ type: 'Root', arn: 'arn:aws:iam::111122223333:root' })).toBe(
-      'Root root user (arn:aws:iam::111122223333:root)',
+      'Root user (arn:aws:iam::111122223333:root)',
     );
   });
 
