@@ -1,0 +1,275 @@
+// The sweep: every bucket of the account, each checked live in its own Region with bounded concurrency,
+// then ONE digest alert and one drift event per bucket in drift. A scheduled safety net for the events
+// EventBridge never delivered, and what `check --all` runs.
+import { ALERTING_STATUSES } from './domain/decide';
+import { driftEventEntry } from './domain/driftEvent';
+import { DEFAULT_SEE_ALL, renderDigest, worstFirst, type StatusCounts } from './domain/digest';
+import type { Invocation } from './domain/parseInvocation';
+import type { CheckResult, Report } from './domain/types';
+import { forEachConcurrent } from './aws/concurrency';
+import { DriftEventError, emitDriftEvents } from './aws/emitDriftEvents';
+import { TransientAwsError, describeError } from './aws/errors';
+import { listBucketPages, type BucketPage, type ListedBucket } from './aws/listBuckets';
+import { publishDigest } from './aws/publishDigest';
+import { checkTarget, type GuardDeps, type SweepRunner } from './guard';
+
+/** Buckets checked at once. Each check is 1–3 small S3 calls; adaptive retry slows down on throttling. */
+export const DEFAULT_CONCURRENCY = 64;
+export const MAX_CONCURRENCY = 256;
+/** Full results kept in a Lambda's report: ~3 KB each with the script keeps it far below the 6 MB response limit. */
+export const DEFAULT_MAX_RESULTS = 1_000;
+/** PutEvents calls in flight while emitting the drift events of a sweep. */
+const EVENT_BATCHES_IN_FLIGHT = 8;
+
+export interface SweepProgress {
+  /** Buckets listed so far, and buckets whose check has finished. */
+  listed: number;
+  checked: number;
+  /** Whether the listing has reached its last page (so `listed` is the total). */
+  listingDone: boolean;
+}
+
+export interface SweepOptions {
+  concurrency?: number;
+  pageSize?: number;
+  /**
+   * `all`: every result in the report (the CLI's table and --json). `attention`: full results only for
+   * buckets that need a person, at most maxResults of them, worst first, with counts for the rest (the
+   * Lambda, whose response may not exceed 6 MB).
+   */
+  keep?: 'all' | 'attention';
+  maxResults?: number;
+  onProgress?: (progress: SweepProgress) => void;
+  /** Where the digest tells readers to see every bucket. */
+  seeAll?: string;
+}
+
+/** What checking a run of buckets produced: enough to merge runs from separate invocations. */
+export interface SweepOutcome {
+  total: number;
+  counts: StatusCounts;
+  /** Full results of the buckets that need a person (drift, unverified). */
+  attention: CheckResult[];
+  /** With keep `all`: every other result too. */
+  others: CheckResult[];
+}
+
+export interface SweepSummaryReport {
+  total: number;
+  counts: StatusCounts;
+  startedAt: string;
+  finishedAt: string;
+  /** Results needing a person that are counted but not in `results` (keep `attention` beyond maxResults). */
+  omittedResults: number;
+  concurrency: number;
+  digest: { published: boolean; messageId?: string; included: number; leftOut: number; bytes: number };
+  driftEvents: number;
+}
+
+export interface SweepReport extends Report {
+  sweep: SweepSummaryReport;
+}
+
+export const emptyOutcome = (): SweepOutcome => ({ total: 0, counts: {}, attention: [], others: [] });
+
+/** Merge the outcome of another run (another page, another invocation) into `into`. */
+export function mergeOutcome(into: SweepOutcome, other: SweepOutcome): SweepOutcome {
+  into.total += other.total;
+  for (const [status, count] of Object.entries(other.counts) as Array<[keyof StatusCounts, number]>)
+    into.counts[status] = (into.counts[status] ?? 0) + count;
+  into.attention.push(...other.attention);
+  into.others.push(...other.others);
+  return into;
+}
+
+export function clampConcurrency(value: number | undefined): number {
+  const n = Math.trunc(value ?? DEFAULT_CONCURRENCY);
+  return Number.isFinite(n) ? Math.min(Math.max(n, 1), MAX_CONCURRENCY) : DEFAULT_CONCURRENCY;
+}
+
+/**
+ * Check every bucket of the given pages, `concurrency` at a time. Workers pull from the page stream, so
+ * only the pages being worked on are in memory. A bucket's failure is that bucket's `unverified`
+ * result; only a failure to list (no list, no sweep) rejects.
+ */
+export async function checkBuckets(
+  pages: AsyncIterable<BucketPage>,
+  deps: GuardDeps,
+  opts: Pick<SweepOptions, 'concurrency' | 'keep' | 'onProgress'> = {},
+): Promise<SweepOutcome> {
+  const outcome = emptyOutcome();
+  const progress: SweepProgress = { listed: 0, checked: 0, listingDone: false };
+  async function* buckets(): AsyncGenerator<ListedBucket> {
+    for await (const page of pages) {
+      progress.listed += page.buckets.length;
+      if (!page.nextToken) progress.listingDone = true;
+      yield* page.buckets;
+    }
+    progress.listingDone = true;
+  }
+  await forEachConcurrent(buckets(), clampConcurrency(opts.concurrency), async (bucket) => {
+    const result = await checkOne(bucket, deps);
+    outcome.total += 1;
+    outcome.counts[result.status] = (outcome.counts[result.status] ?? 0) + 1;
+    if (ALERTING_STATUSES.has(result.status)) outcome.attention.push(result);
+    else if (opts.keep === 'all') outcome.others.push(result);
+    // The Lambda's report keeps only alerting results: log the rest so every bucket is on record.
+    else
+      deps.log?.info('bucket checked', {
+        bucket: result.bucket,
+        region: result.region,
+        status: result.status,
+      });
+    progress.checked += 1;
+    opts.onProgress?.(progress);
+  });
+  opts.onProgress?.({ ...progress, listingDone: true });
+  return outcome;
+}
+
+async function checkOne(bucket: ListedBucket, deps: GuardDeps): Promise<CheckResult> {
+  try {
+    return await checkTarget(
+      { bucket: bucket.name, region: bucket.region, account: deps.account, trigger: 'sweep' },
+      deps,
+    );
+  } catch (err) {
+    // Transient faults that outlasted the SDK's retries, and anything unexpected about one bucket,
+    // must not stop the other 9,999: the bucket is reported as not verified, with the cause.
+    if (!(err instanceof TransientAwsError))
+      deps.log?.error('unexpected error checking a bucket', {
+        bucket: bucket.name,
+        error: describeError(err),
+      });
+    return {
+      bucket: bucket.name,
+      account: deps.account,
+      region: bucket.region,
+      status: 'unverified',
+      severity: 'medium',
+      findings: [
+        { code: 'live-check-denied', message: `The live check kept failing: ${describeError(err)}` },
+      ],
+      alerted: false,
+      reason: describeError(err),
+      trigger: 'sweep',
+      checkedAt: (deps.now ? deps.now() : new Date()).toISOString(),
+    };
+  }
+}
+
+/**
+ * Send the one digest (unless dry run or no topic), then one drift event per bucket in drift. A publish
+ * failure propagates so that the invocation fails and is retried.
+ */
+export async function deliverSweep(
+  outcome: SweepOutcome,
+  deps: GuardDeps,
+  ctx: { dryRun: boolean; startedAt: string; finishedAt: string; seeAll?: string },
+): Promise<Pick<SweepSummaryReport, 'digest' | 'driftEvents'>> {
+  const digest = renderDigest({
+    account: deps.account,
+    startedAt: ctx.startedAt,
+    finishedAt: ctx.finishedAt,
+    total: outcome.total,
+    counts: outcome.counts,
+    attention: outcome.attention,
+    seeAll: ctx.seeAll ?? DEFAULT_SEE_ALL,
+  });
+  const summary = {
+    published: false,
+    included: digest.included,
+    leftOut: digest.leftOut,
+    bytes: digest.bytes,
+  };
+  let messageId: string | undefined;
+  if (!ctx.dryRun && deps.publish.topicArn && deps.sns) {
+    messageId = await publishDigest(deps.sns, deps.publish.topicArn, digest);
+    // The digest describes the worst `included` buckets; the others are only counted in it.
+    for (const r of outcome.attention.sort(worstFirst).slice(0, digest.included)) r.alerted = true;
+    deps.log?.info('sweep digest published', { messageId, ...summary });
+  } else {
+    deps.log?.info('sweep digest not published', {
+      dryRun: ctx.dryRun,
+      topic: deps.publish.topicArn ?? null,
+    });
+  }
+  let driftEvents = 0;
+  if (!ctx.dryRun && deps.publish.eventBusName && deps.eventBridge) {
+    const busName = deps.publish.eventBusName;
+    const entries = outcome.attention
+      .filter((r) => r.status === 'drift')
+      .map((r) => driftEventEntry(r, deps.publish.eventSource, busName));
+    // PutEvents takes 10 entries a call: send the batches side by side rather than one after another.
+    const eventBridge = deps.eventBridge;
+    const batches = Array.from({ length: Math.ceil(entries.length / 10) }, (_, i) =>
+      entries.slice(i * 10, i * 10 + 10),
+    );
+    const failures: DriftEventError[] = [];
+    await forEachConcurrent(batches, EVENT_BATCHES_IN_FLIGHT, async (batch) => {
+      try {
+        // Read the count only after the await: `x += await y` would add to a stale x.
+        const sent = await emitDriftEvents(eventBridge, batch);
+        driftEvents += sent;
+      } catch (err) {
+        if (!(err instanceof DriftEventError)) throw err;
+        failures.push(err);
+      }
+    });
+    if (failures.length) {
+      const failed = failures.flatMap((f) => f.failed);
+      const codes = [...new Set(failed.map((f) => f.errorCode))].join(', ');
+      throw new DriftEventError(
+        `${failed.length} of ${entries.length} drift events were not accepted (${codes})`,
+        failed,
+      );
+    }
+  }
+  return {
+    digest: { ...summary, published: messageId !== undefined, ...(messageId && { messageId }) },
+    driftEvents,
+  };
+}
+
+/** The runner `runInvocation` delegates `{kind: 'sweep'}` to. */
+export function createSweepRunner(opts: SweepOptions = {}): SweepRunner {
+  return (inv, deps) => runSweep(inv, deps, opts);
+}
+
+export async function runSweep(
+  inv: Extract<Invocation, { kind: 'sweep' }>,
+  deps: GuardDeps,
+  opts: SweepOptions = {},
+): Promise<SweepReport> {
+  const now = () => (deps.now ? deps.now() : new Date()).toISOString();
+  const startedAt = now();
+  const concurrency = clampConcurrency(opts.concurrency);
+  // ListBuckets is a global call; any Region's endpoint answers it, with each bucket's BucketRegion.
+  const pages = listBucketPages(deps.s3.get(deps.homeRegion), { pageSize: opts.pageSize });
+  const outcome = await checkBuckets(pages, deps, { ...opts, concurrency });
+  const finishedAt = now();
+  deps.log?.info('sweep checked', { total: outcome.total, counts: outcome.counts, scheduled: inv.scheduled });
+  const delivery = await deliverSweep(outcome, deps, {
+    dryRun: inv.dryRun,
+    startedAt,
+    finishedAt,
+    seeAll: opts.seeAll,
+  });
+
+  outcome.attention.sort(worstFirst);
+  const maxResults = opts.keep === 'all' ? Infinity : (opts.maxResults ?? DEFAULT_MAX_RESULTS);
+  const kept = outcome.attention.slice(0, maxResults);
+  const results = opts.keep === 'all' ? [...kept, ...outcome.others.sort(worstFirst)] : kept;
+  return {
+    results,
+    sweep: {
+      total: outcome.total,
+      counts: outcome.counts,
+      startedAt,
+      finishedAt,
+      omittedResults: outcome.attention.length - kept.length,
+      concurrency,
+      ...delivery,
+    },
+  };
+}

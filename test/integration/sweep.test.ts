@@ -1,0 +1,284 @@
+// The sweep against the loopback fake AWS with the real SDK: listing, Regions, faults, digest, events.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ListBucketsCommandOutput, S3Client } from '@aws-sdk/client-s3';
+import { S3ClientPool, newEventBridgeClient, newSnsClient } from '../../lib/aws/clients';
+import { TransientAwsError } from '../../lib/aws/errors';
+import { SNS_MESSAGE_MAX_BYTES } from '../../lib/domain/digest';
+import type { GuardDeps } from '../../lib/guard';
+import { listBucketPages } from '../../lib/aws/listBuckets';
+import {
+  checkBuckets,
+  deliverSweep,
+  emptyOutcome,
+  mergeOutcome,
+  runSweep,
+  type SweepOptions,
+} from '../../lib/sweep';
+import { startFakeAws, type FakeAws, type FakeBucket } from '../support/fakeAws';
+
+const ACCOUNT = '111122223333';
+const TOPIC = `arn:aws:sns:eu-west-1:${ACCOUNT}:mfa-delete-guard-test-alerts`;
+const SWEEP = { kind: 'sweep', dryRun: false, scheduled: true } as const;
+
+let fake: FakeAws;
+
+function deps(overrides: Partial<GuardDeps> = {}): GuardDeps {
+  return {
+    s3: new S3ClientPool(),
+    sns: newSnsClient('eu-west-1'),
+    eventBridge: newEventBridgeClient('eu-west-1'),
+    config: { scope: 'configured', exemptPatterns: [], rootProfile: 'root_user' },
+    publish: { topicArn: TOPIC, eventBusName: 'default', eventSource: 'mfa-delete-guard' },
+    homeRegion: 'eu-west-1',
+    account: ACCOUNT,
+    ...overrides,
+  };
+}
+
+const compliant = (name: string, region = 'eu-west-1'): FakeBucket => ({
+  name,
+  region,
+  versioning: 'Enabled',
+  mfaDelete: 'Enabled',
+});
+const drifting = (name: string, region = 'eu-west-1'): FakeBucket => ({
+  name,
+  region,
+  versioning: 'Enabled',
+  mfaDelete: 'Disabled',
+});
+
+/** Rewrite the SDK's parsed ListBuckets answer, as a real S3 answer with that content would be parsed. */
+function afterListBuckets(client: S3Client, edit: (out: ListBucketsCommandOutput) => void): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      if (context.commandName === 'ListBucketsCommand') edit(result.output as ListBucketsCommandOutput);
+      return result;
+    },
+    { step: 'initialize', name: 'testAfterListBuckets' },
+  );
+}
+
+const gvRequests = (bucket: string) =>
+  fake.requests.filter(
+    (r) => r.operation === 'GetBucketVersioning' && r.path.replace(/\/$/, '') === `/${bucket}`,
+  );
+
+async function startFake(opts: Parameters<typeof startFakeAws>[0] = {}): Promise<void> {
+  fake = await startFakeAws(opts);
+  process.env.AWS_ENDPOINT_URL = fake.url;
+}
+
+describe('sweep', () => {
+  beforeAll(() => startFake());
+  afterAll(() => fake.close());
+  beforeEach(() => {
+    fake.reset();
+    fake.buckets.clear();
+  });
+
+  it('lists across several pages, with MaxBuckets and each ContinuationToken, and checks every bucket once', async () => {
+    for (let i = 0; i < 25; i++) fake.addBucket(compliant(`page-bucket-${String(i).padStart(2, '0')}`));
+    const report = await runSweep(SWEEP, deps(), { pageSize: 10, keep: 'all' });
+
+    const lists = fake.requests.filter((r) => r.operation === 'ListBuckets');
+    expect(lists.map((r) => r.query['max-buckets'])).toEqual(['10', '10', '10']);
+    expect(lists[0]?.query['continuation-token']).toBeUndefined();
+    expect(lists[1]?.query['continuation-token']).toBeTruthy();
+    expect(lists[2]?.query['continuation-token']).not.toBe(lists[1]?.query['continuation-token']);
+    expect(report.sweep.total).toBe(25);
+    expect(report.sweep.counts).toEqual({ compliant: 25 });
+    expect(new Set(report.results.map((r) => r.bucket)).size).toBe(25);
+    expect(fake.stats().byOperation.GetBucketVersioning).toBe(25);
+    expect(report.results.every((r) => r.trigger === 'sweep')).toBe(true);
+  });
+
+  it('checks each bucket in its own Region, with the Region ListBuckets gave', async () => {
+    const regions = ['eu-west-1', 'us-east-1', 'ap-southeast-2', 'sa-east-1'];
+    regions.forEach((region, i) =>
+      fake.addBucket(i === 1 ? drifting(`r-${region}`, region) : compliant(`r-${region}`, region)),
+    );
+    const report = await runSweep(SWEEP, deps(), { keep: 'all' });
+
+    for (const region of regions) {
+      expect(gvRequests(`r-${region}`).map((r) => r.region)).toEqual([region]);
+      expect(report.results.find((r) => r.bucket === `r-${region}`)?.region).toBe(region);
+    }
+    const drift = report.results.find((r) => r.status === 'drift');
+    expect(drift?.bucket).toBe('r-us-east-1');
+    expect(drift?.remediation?.script).toContain("--region 'us-east-1'");
+  });
+
+  it('turns a bucket whose check keeps failing into unverified and recovers throttled ones', async () => {
+    fake.addBucket(compliant('throttled-once'));
+    fake.addBucket(compliant('throttled-always'));
+    fake.addBucket(compliant('fine'));
+    // AWS_MAX_ATTEMPTS is 3 in the test environment: two SlowDowns are retried away, endless ones are not.
+    fake.fail('GetBucketVersioning', { status: 503, code: 'SlowDown', times: 2 }, 'throttled-once');
+    fake.fail('GetBucketVersioning', { status: 503, code: 'SlowDown' }, 'throttled-always');
+    const report = await runSweep(SWEEP, deps(), { keep: 'all' });
+
+    const status = Object.fromEntries(report.results.map((r) => [r.bucket, r.status]));
+    expect(status).toEqual({
+      'throttled-once': 'compliant',
+      'throttled-always': 'unverified',
+      fine: 'compliant',
+    });
+    expect(gvRequests('throttled-once')).toHaveLength(3);
+    expect(report.results.find((r) => r.bucket === 'throttled-always')?.reason).toContain('SlowDown');
+  });
+
+  it('reports AccessDenied buckets as unverified and keeps sweeping the others', async () => {
+    for (let i = 0; i < 6; i++) fake.addBucket(compliant(`denied-${i}`));
+    fake.addBucket(drifting('denied-drift'));
+    fake.fail('GetBucketVersioning', { status: 403, code: 'AccessDenied' }, 'denied-1');
+    fake.fail('GetBucketVersioning', { status: 403, code: 'AccessDenied' }, 'denied-4');
+    const report = await runSweep(SWEEP, deps(), { keep: 'attention' });
+
+    expect(report.sweep.counts).toEqual({ compliant: 4, unverified: 2, drift: 1 });
+    // keep: attention returns only what needs a person, worst (drift) first.
+    expect(report.results.map((r) => `${r.bucket}:${r.status}`)).toEqual([
+      'denied-drift:drift',
+      'denied-1:unverified',
+      'denied-4:unverified',
+    ]);
+    expect(fake.published).toHaveLength(1);
+    const text = (JSON.parse(fake.published[0]?.Message ?? '{}') as { default: string }).default;
+    expect(text).toContain('denied-1');
+    expect(text).toContain('AccessDenied');
+  });
+
+  it('reports a bucket deleted between the listing and its check as gone', async () => {
+    fake.addBucket(compliant('stays'));
+    fake.addBucket(drifting('deleted-meanwhile'));
+    const d = deps();
+    afterListBuckets(d.s3.get('eu-west-1'), () => fake.buckets.delete('deleted-meanwhile'));
+    const report = await runSweep(SWEEP, d, { keep: 'all' });
+
+    expect(report.results.find((r) => r.bucket === 'deleted-meanwhile')?.status).toBe('gone');
+    expect(report.sweep.counts).toEqual({ compliant: 1, gone: 1 });
+    expect(fake.putEvents).toHaveLength(0);
+  });
+
+  it('sends one digest and one drift event per bucket in drift, and nothing on a dry run', async () => {
+    for (let i = 0; i < 23; i++) fake.addBucket(drifting(`ev-${String(i).padStart(2, '0')}`));
+    fake.addBucket(compliant('ev-ok'));
+    fake.fail('GetBucketVersioning', { status: 403, code: 'AccessDenied' }, 'ev-ok');
+    const report = await runSweep(SWEEP, deps());
+
+    expect(fake.published).toHaveLength(1);
+    expect(fake.published[0]?.Subject).toBe(
+      `[HIGH] S3 MFA delete sweep: 23 in drift, 1 unverified (${ACCOUNT})`,
+    );
+    // Drift only: 23 events in 3 PutEvents calls of at most 10.
+    expect(fake.putEvents).toHaveLength(23);
+    expect(fake.stats().byOperation.PutEvents).toBe(3);
+    expect(new Set(fake.putEvents.map((e) => JSON.parse(e.Detail).bucket)).size).toBe(23);
+    expect(report.sweep.driftEvents).toBe(23);
+    expect(report.sweep.digest).toMatchObject({ published: true, included: 24, leftOut: 0 });
+    expect(report.results.every((r) => r.alerted)).toBe(true);
+
+    fake.reset();
+    const dry = await runSweep({ ...SWEEP, dryRun: true }, deps());
+    expect(fake.published).toHaveLength(0);
+    expect(fake.putEvents).toHaveLength(0);
+    expect(dry.sweep.digest.published).toBe(false);
+    expect(dry.sweep.counts.drift).toBe(23);
+  });
+
+  it('keeps the digest of thousands of drifting buckets under 256 KB and says how many were left out', async () => {
+    const N = 2_500;
+    for (let i = 0; i < N; i++)
+      fake.addBucket(drifting(`many-drifting-bucket-${String(i).padStart(5, '0')}`));
+    const report = await runSweep(SWEEP, deps(), { concurrency: 64 } satisfies SweepOptions);
+
+    expect(fake.published).toHaveLength(1);
+    const published = fake.published[0];
+    const bytes = Buffer.byteLength(published?.Message ?? '', 'utf8');
+    expect(bytes).toBeLessThan(SNS_MESSAGE_MAX_BYTES);
+    expect(report.sweep.digest.bytes).toBe(bytes);
+    const { included, leftOut } = report.sweep.digest;
+    expect(included).toBeGreaterThan(10);
+    expect(included + leftOut).toBe(N);
+    const text = (JSON.parse(published?.Message ?? '{}') as { default: string }).default;
+    expect(text).toContain(`${leftOut.toLocaleString('en-US')} left out to fit the 256 KB message limit`);
+    expect(text.match(/----- paste from here -----/g)).toHaveLength(included);
+    expect(fake.putEvents).toHaveLength(N);
+    // The Lambda report holds at most 1,000 full results; the rest are counted.
+    expect(report.results).toHaveLength(1_000);
+    expect(report.sweep.omittedResults).toBe(N - 1_000);
+    expect(report.results.filter((r) => r.alerted)).toHaveLength(included);
+  }, 120_000);
+
+  it('fails the sweep when the buckets cannot be listed, publishing nothing', async () => {
+    fake.addBucket(compliant('unlistable'));
+    fake.fail('ListBuckets', { status: 500, code: 'InternalError' });
+    await expect(runSweep(SWEEP, deps())).rejects.toBeInstanceOf(TransientAwsError);
+    expect(fake.published).toHaveLength(0);
+  });
+
+  it('splits into pages checked by separate workers whose merged outcome makes one digest (fan-out, simulated)', async () => {
+    for (let i = 0; i < 45; i++) fake.addBucket(i % 9 ? compliant(`fan-${i}`) : drifting(`fan-${i}`));
+    const d = deps();
+    const s3 = d.s3.get(d.homeRegion);
+    // Planner: walk the listing once, keeping only each page's start token (what it would put on SQS).
+    const startTokens: Array<string | undefined> = [undefined];
+    for await (const page of listBucketPages(s3, { pageSize: 10 }))
+      if (page.nextToken) startTokens.push(page.nextToken);
+    expect(startTokens).toHaveLength(5);
+    // Workers: each re-lists its one page from its token and checks it, side by side.
+    const outcomes = await Promise.all(
+      startTokens.map((token) =>
+        checkBuckets(listBucketPages(s3, { pageSize: 10, continuationToken: token, maxPages: 1 }), d, {
+          concurrency: 4,
+        }),
+      ),
+    );
+    expect(outcomes.map((o) => o.total)).toEqual([10, 10, 10, 10, 5]);
+    // Final step: merge and send the one digest.
+    const merged = outcomes.reduce(mergeOutcome, emptyOutcome());
+    const delivery = await deliverSweep(merged, d, {
+      dryRun: false,
+      startedAt: '2026-10-06T03:00:00Z',
+      finishedAt: '2026-10-06T03:00:01Z',
+    });
+    expect(merged.counts).toEqual({ compliant: 40, drift: 5 });
+    expect(fake.stats().byOperation.GetBucketVersioning).toBe(45);
+    expect(fake.published).toHaveLength(1);
+    expect(delivery).toMatchObject({ driftEvents: 5, digest: { published: true, included: 5 } });
+  });
+
+  it('caps requests in flight at the concurrency', async () => {
+    for (let i = 0; i < 40; i++) fake.addBucket(compliant(`cap-${i}`));
+    await runSweep(SWEEP, deps(), { concurrency: 4 });
+    expect(fake.stats().peakInFlight).toBeLessThanOrEqual(4 + 1); // + the prefetched ListBuckets page
+    expect(fake.stats().byOperation.GetBucketVersioning).toBe(40);
+  });
+});
+
+describe('sweep with Region redirects', () => {
+  beforeAll(() => startFake({ redirectWrongRegion: true, homeRegion: 'eu-west-1' }));
+  afterAll(() => fake.close());
+  afterEach(() => {
+    fake.reset();
+    fake.buckets.clear();
+  });
+
+  it('finds the Region of a bucket listed without one through the redirect, then checks it there', async () => {
+    fake.addBucket(drifting('no-region-listed', 'ap-northeast-1'));
+    fake.addBucket(compliant('with-region', 'us-west-2'));
+    const d = deps();
+    afterListBuckets(d.s3.get('eu-west-1'), (out) => {
+      for (const b of out.Buckets ?? []) if (b.Name === 'no-region-listed') delete b.BucketRegion;
+    });
+    const report = await runSweep(SWEEP, d, { keep: 'all' });
+
+    const head = fake.requests.find((r) => r.operation === 'HeadBucket');
+    expect(head?.region).toBe('eu-west-1'); // asked in the home Region, answered 301 + x-amz-bucket-region
+    expect(gvRequests('no-region-listed').map((r) => r.region)).toEqual(['ap-northeast-1']);
+    const result = report.results.find((r) => r.bucket === 'no-region-listed');
+    expect(result).toMatchObject({ status: 'drift', region: 'ap-northeast-1' });
+    expect(report.results.find((r) => r.bucket === 'with-region')?.status).toBe('compliant');
+  });
+});

@@ -1,0 +1,115 @@
+// The sweep through its entry points: the real Lambda handler (schedule, {"all": true}) and the CLI.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../../lib/cli/main';
+import type { SweepReport } from '../../lib/sweep';
+import { lambdaContext } from '../support/lambdaContext';
+import { loadEvent } from '../support/scenarios';
+import { startFakeAws, type FakeAws } from '../support/fakeAws';
+
+const ACCOUNT = '111122223333';
+let fake: FakeAws;
+let handler: (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
+
+function arrange(): void {
+  fake.reset();
+  fake.buckets.clear();
+  for (let i = 0; i < 30; i++)
+    fake.addBucket({
+      name: `entry-ok-${i}`,
+      region: i % 2 ? 'us-east-1' : 'eu-west-1',
+      versioning: 'Enabled',
+      mfaDelete: 'Enabled',
+    });
+  fake.addBucket({
+    name: 'entry-drift',
+    region: 'eu-central-1',
+    versioning: 'Suspended',
+    mfaDelete: 'Disabled',
+  });
+}
+
+beforeAll(async () => {
+  fake = await startFakeAws();
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: fake.url,
+    ALERT_TOPIC_ARN: `arn:aws:sns:eu-west-1:${ACCOUNT}:mfa-delete-guard-test-alerts`,
+    EVENT_BUS_NAME: 'default',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  });
+  ({ handler } = await import('../../functions/check'));
+});
+afterAll(() => fake.close());
+beforeEach(arrange);
+
+describe('the Lambda handler', () => {
+  it.each([
+    ['the scheduled event', () => loadEvent('scheduled-sweep.json')],
+    ['{"all": true}', () => loadEvent('manual-all.json')],
+  ])('sweeps every bucket on %s and sends one digest', async (_name, event) => {
+    const report = (await handler(event(), lambdaContext())) as SweepReport;
+
+    expect(report.sweep.total).toBe(31);
+    expect(report.sweep.counts).toEqual({ compliant: 30, drift: 1 });
+    // The Lambda report carries full results only for what needs a person.
+    expect(report.results.map((r) => [r.bucket, r.status, r.severity, r.alerted])).toEqual([
+      ['entry-drift', 'drift', 'critical', true],
+    ]);
+    expect(report.results[0]?.remediation?.script).toContain(`--region 'eu-central-1'`);
+    expect(fake.published).toHaveLength(1);
+    expect(fake.published[0]?.Subject).toBe(`[CRITICAL] S3 MFA delete sweep: 1 in drift (${ACCOUNT})`);
+    expect(fake.putEvents.map((e) => JSON.parse(e.Detail).bucket)).toEqual(['entry-drift']);
+  });
+});
+
+describe('mfa-delete-guard check --all', () => {
+  const run = async (args: string[], stderrIsTTY = false) => {
+    const out = { stdout: '', stderr: '' };
+    const code = await main(
+      ['check', '--all', '--account', ACCOUNT, ...args],
+      { AWS_REGION: 'eu-west-1' },
+      {
+        stdout: (s) => (out.stdout += s),
+        stderr: (s) => (out.stderr += s),
+        isTTY: false,
+        stderrIsTTY,
+      },
+    );
+    return { code, ...out };
+  };
+
+  it('prints every bucket as JSON and exits 1 on drift, publishing nothing', async () => {
+    const { code, stdout, stderr } = await run(['--json', '--concurrency', '8']);
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout) as SweepReport;
+    expect(report.results).toHaveLength(31);
+    expect(report.results[0]).toMatchObject({ bucket: 'entry-drift', status: 'drift' });
+    expect(report.sweep.concurrency).toBe(8);
+    expect(stderr).toBe(''); // piped: no progress bar
+    expect(fake.published).toHaveLength(0);
+  });
+
+  it('exits 0 when no bucket drifts, and 3 when one could not be verified', async () => {
+    fake.buckets.delete('entry-drift');
+    expect((await run(['--json'])).code).toBe(0);
+    fake.fail('GetBucketVersioning', { status: 403, code: 'AccessDenied' }, 'entry-ok-3');
+    expect((await run(['--json'])).code).toBe(3);
+  });
+
+  it('draws a progress bar on a terminal stderr and prints a table with the counts', async () => {
+    const { code, stdout, stderr } = await run([], true);
+    expect(code).toBe(1);
+    expect(stderr).toContain('31/31 buckets checked');
+    expect(stderr.endsWith('\r\x1b[K')).toBe(true);
+    expect(stdout).toMatch(/^BUCKET\s+REGION\s+STATUS/);
+    expect(stdout).toContain('Swept 31 buckets');
+    expect(stdout).toMatch(/compliant\s+30/);
+    expect(stdout).toContain("--bucket 'entry-drift'");
+  });
+
+  it('exits 4 when the buckets cannot be listed', async () => {
+    fake.fail('ListBuckets', { status: 403, code: 'AccessDenied' });
+    const { code, stderr } = await run(['--json']);
+    expect(code).toBe(4);
+    expect(stderr).toContain('ListBuckets');
+  });
+});
