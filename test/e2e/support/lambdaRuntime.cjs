@@ -1,0 +1,38 @@
+// A stand-in for the Lambda Node.js runtime, one cold start per process: require the packaged CommonJS
+// bundle from the unzipped folder, call its exported handler once with the event and a context, and
+// write the outcome to a file (stdout belongs to the function's own logs).
+// Usage: node lambdaRuntime.cjs <taskRoot> <module.export> <event.json> <context.json> <out.json>
+'use strict';
+/* global require, process */
+/* eslint-disable @typescript-eslint/no-require-imports -- Lambda loads a CommonJS handler with require */
+const { readFileSync, writeFileSync } = require('node:fs');
+const { join } = require('node:path');
+
+async function main() {
+  const [taskRoot, handlerSpec, eventFile, contextFile, outFile] = process.argv.slice(2);
+  const dot = handlerSpec.lastIndexOf('.');
+  const modulePath = join(taskRoot, handlerSpec.slice(0, dot));
+  const exportName = handlerSpec.slice(dot + 1);
+  process.chdir(taskRoot); // Lambda runs with the task root as working directory.
+  const event = JSON.parse(readFileSync(eventFile, 'utf8'));
+  const fields = JSON.parse(readFileSync(contextFile, 'utf8'));
+  const deadline = Date.now() + Number(fields.timeoutMs);
+  const context = { ...fields, getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) };
+  let outcome;
+  try {
+    const handler = require(modulePath)[exportName];
+    if (typeof handler !== 'function') throw new Error(`${handlerSpec} is not a function`);
+    outcome = { ok: true, result: await handler(event, context) };
+  } catch (err) {
+    outcome = { ok: false, errorType: err && err.name, errorMessage: String(err && err.message) };
+  }
+  writeFileSync(outFile, JSON.stringify(outcome));
+}
+
+main().then(
+  () => process.exit(0), // like Lambda: the invocation ends when the handler settles
+  (err) => {
+    process.stderr.write(`runtime stand-in failed: ${err && err.stack}\n`);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,68 @@
+// Real AWS SDK v3 clients pointed at a moto_server, and the few SQS moves the e2e tests repeat.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
+import {
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { Moto } from '../../support/moto';
+
+export const REGION = 'eu-west-1';
+
+export function motoClients(moto: Moto, region = REGION) {
+  const common = {
+    region,
+    endpoint: moto.url,
+    credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'fake-secret-for-moto' },
+    maxAttempts: 2,
+  };
+  return {
+    sqs: new SQSClient(common),
+    sns: new SNSClient(common),
+    eventBridge: new EventBridgeClient(common),
+    dynamodb: new DynamoDBClient(common),
+    s3: (bucketRegion: string) => new S3Client({ ...common, region: bucketRegion, forcePathStyle: true }),
+  };
+}
+
+export interface Queue {
+  url: string;
+  arn: string;
+}
+
+export async function createQueue(sqs: SQSClient, name: string): Promise<Queue> {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+  if (!QueueUrl) throw new Error(`CreateQueue ${name} gave no QueueUrl`);
+  const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+  const arn = attrs.Attributes?.QueueArn;
+  if (!arn) throw new Error(`queue ${name} has no QueueArn`);
+  return { url: QueueUrl, arn };
+}
+
+/**
+ * Every message body now in the queue, deleted as read. moto delivers EventBridge and SNS targets while
+ * it answers PutEvents/Publish, so an empty receive means the queue is drained; the short wait on the
+ * last receive covers a slower implementation.
+ */
+export async function drainQueue(sqs: SQSClient, queue: Queue): Promise<string[]> {
+  const bodies: string[] = [];
+  for (;;) {
+    const out = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queue.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
+    const messages = out.Messages ?? [];
+    if (messages.length === 0) return bodies;
+    bodies.push(...messages.map((m) => m.Body ?? ''));
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queue.url,
+        Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })),
+      }),
+    );
+  }
+}

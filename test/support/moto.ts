@@ -1,0 +1,102 @@
+/**
+ * Start a real `moto_server` (SNS, SQS, EventBridge, S3 listing…) on a free loopback port for a test
+ * file, and stop it afterwards. A missing moto_server is an error, never a reason to skip: the e2e
+ * suite exists to prove the pipeline against real software.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+
+export interface Moto {
+  url: string;
+  port: number;
+  /** The account every ARN moto makes will carry (MOTO_ACCOUNT_ID). */
+  account: string;
+  stop(): Promise<void>;
+}
+
+export interface StartMotoOptions {
+  account?: string;
+  /** How long to wait for the server to answer its first request. */
+  readyTimeoutMs?: number;
+}
+
+const INSTALL_HINT = 'install it with: python3 -m pip install "moto[server]"';
+
+/** A port the OS says is free right now. moto may still lose a race for it: startMoto retries once. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startMoto(opts: StartMotoOptions = {}): Promise<Moto> {
+  try {
+    return await startOnce(opts);
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT') throw err;
+    return startOnce(opts); // most likely the port was taken between freePort() and bind
+  }
+}
+
+async function startOnce(opts: StartMotoOptions): Promise<Moto> {
+  const account = opts.account ?? '111122223333';
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+    env: { ...process.env, MOTO_ACCOUNT_ID: account },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString('utf8')).slice(-4_000);
+  });
+  const exited = new Promise<never>((_, reject) => {
+    child.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') {
+        reject(Object.assign(new Error(`moto_server is not on PATH; ${INSTALL_HINT}`), { code: 'ENOENT' }));
+      } else reject(err);
+    });
+    child.once('exit', (code, signal) =>
+      reject(new Error(`moto_server exited early (${signal ?? code}):\n${stderr}`)),
+    );
+  });
+  exited.catch(() => undefined); // observed through the race below
+  try {
+    await Promise.race([waitUntilAnswering(url, opts.readyTimeoutMs ?? 30_000), exited]);
+  } catch (err) {
+    await stopChild(child);
+    throw err;
+  }
+  return { url, port, account, stop: () => stopChild(child) };
+}
+
+async function waitUntilAnswering(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await fetch(`${url}/moto-api/`, { signal: AbortSignal.timeout(2_000) });
+      return; // any HTTP answer means the server is up
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`moto_server did not answer on ${url}: ${String(err)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
