@@ -22,6 +22,7 @@ import { emitDriftEvents } from './aws/emitDriftEvents';
 import { TransientAwsError, describeError } from './aws/errors';
 import { readLiveState, resolveBucketRegion } from './aws/liveState';
 import { publishAlert } from './aws/publishAlert';
+import type { DeliveryDedupe, DeliveryKey } from './idempotency';
 
 export interface Log {
   info(message: string, ...extra: Array<Record<string, unknown>>): void;
@@ -41,6 +42,8 @@ export interface GuardDeps {
   account?: string;
   now?: () => Date;
   log?: Log;
+  /** De-duplicates the event path's alert and drift event per CloudTrail eventID; none: every delivery sends. */
+  dedupe?: DeliveryDedupe;
 }
 
 export interface CheckTarget {
@@ -135,17 +138,18 @@ export async function checkTarget(target: CheckTarget, deps: GuardDeps): Promise
       },
     }),
   };
-  const name = checkBucketName(target.bucket, target.region);
-  if (!name.valid) {
-    return {
-      ...base,
-      bucket: describe(target.bucket).slice(1, -1),
-      status: 'invalid-input',
-      severity: 'low',
-      findings: [],
-      reason: name.reason,
-    };
-  }
+  const invalid = (reason: string): CheckResult => ({
+    ...base,
+    bucket: describe(target.bucket).slice(1, -1),
+    status: 'invalid-input',
+    severity: 'low',
+    findings: [],
+    reason,
+  });
+  // A name checked without its Region may still be a legacy us-east-1 name (upper case, '_'): those
+  // characters are safe to send to HeadBucket, and the name is checked again once the Region is known.
+  const name = checkBucketName(target.bucket, target.region ?? 'us-east-1');
+  if (!name.valid) return invalid(name.reason);
 
   let region = target.region;
   let live: LiveState | undefined;
@@ -153,6 +157,8 @@ export async function checkTarget(target: CheckTarget, deps: GuardDeps): Promise
     const answer = await resolveBucketRegion(deps.s3.get(deps.homeRegion), target.bucket);
     if (answer.kind === 'region') region = answer.region;
     else live = answer;
+    const recheck = checkBucketName(target.bucket, region);
+    if (!recheck.valid) return invalid(recheck.reason);
   }
   if (!live) live = await readLiveState(deps.s3.get(region as string), target.bucket, deps.config);
 
@@ -217,9 +223,11 @@ export async function deliver(results: CheckResult[], deps: GuardDeps, dryRun: b
       });
       continue;
     }
-    const messageId = await publishAlert(deps.sns, deps.publish.topicArn, alert);
+    const { sns } = deps;
+    const topicArn = deps.publish.topicArn;
+    const { sent, value: messageId } = await once(deps, 'alert', r, () => publishAlert(sns, topicArn, alert));
     r.alerted = true;
-    deps.log?.info('alert published', {
+    deps.log?.info(sent ? 'alert published' : 'alert already published for this CloudTrail event', {
       bucket: r.bucket,
       status: r.status,
       severity: r.severity,
@@ -227,9 +235,26 @@ export async function deliver(results: CheckResult[], deps: GuardDeps, dryRun: b
     });
   }
   if (!dryRun && deps.publish.eventBusName && deps.eventBridge && alerting.length) {
+    const { eventBridge } = deps;
     const entries = alerting.map((r) =>
       driftEventEntry(r, deps.publish.eventSource, deps.publish.eventBusName as string),
     );
-    await emitDriftEvents(deps.eventBridge, entries);
+    // The event path has one result; batches (manual checks, sweeps) are never de-duplicated.
+    const single = alerting.length === 1 ? alerting[0] : undefined;
+    const emit = () => emitDriftEvents(eventBridge, entries);
+    await (single ? once(deps, 'drift-event', single, emit) : emit());
   }
+}
+
+/** A CloudTrail-triggered side effect runs once per eventID within the window; anything else always runs. */
+async function once<T>(
+  deps: GuardDeps,
+  step: 'alert' | 'drift-event',
+  r: CheckResult,
+  send: () => Promise<T>,
+): Promise<{ sent: boolean; value: T }> {
+  const eventId = r.trigger === 'cloudtrail' ? r.event?.id : undefined;
+  if (!deps.dedupe || !eventId) return { sent: true, value: await send() };
+  const key: DeliveryKey = { eventId, bucket: r.bucket, status: r.status };
+  return deps.dedupe.once(step, key, send);
 }

@@ -3,17 +3,43 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 
 // Adaptive retry backs off on throttling across all calls of a client, which matters in a sweep.
-const retry = { retryMode: 'adaptive' as const, maxAttempts: Number(process.env.AWS_MAX_ATTEMPTS) || 5 };
+// A hung connection must not eat the whole Lambda timeout: each attempt is cut off and retried.
+// throwOnRequestTimeout: without it, @smithy/node-http-handler 4.x only logs a warning when requestTimeout passes.
+const positiveMs = (value: string | undefined, fallback: number) => {
+  const n = Number(value);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+};
+const retry = {
+  retryMode: 'adaptive' as const,
+  maxAttempts: Number(process.env.AWS_MAX_ATTEMPTS) || 5,
+  requestHandler: {
+    connectionTimeout: positiveMs(process.env.AWS_CONNECTION_TIMEOUT_MS, 3_000),
+    requestTimeout: positiveMs(process.env.AWS_REQUEST_TIMEOUT_MS, 10_000),
+    throwOnRequestTimeout: true,
+  },
+};
 
 /** One S3 client per Region, created on first use and reused: S3 bucket calls must go to the bucket's Region. */
 export class S3ClientPool {
   private readonly clients = new Map<string, S3Client>();
 
+  /**
+   * maxSockets: the SDK's agent allows 50 by default, which would cap a sweep's concurrency; 256 is the
+   * sweep's maximum. Sockets are opened only as requests need them.
+   */
+  constructor(private readonly maxSockets = 256) {}
+
   get(region: string): S3Client {
     let client = this.clients.get(region);
     if (!client) {
+      const agent = { keepAlive: true, maxSockets: this.maxSockets };
       // followRegionRedirects: a 301 with x-amz-bucket-region is retried in the right Region.
-      client = new S3Client({ region, followRegionRedirects: true, ...retry });
+      client = new S3Client({
+        region,
+        followRegionRedirects: true,
+        ...retry,
+        requestHandler: { ...retry.requestHandler, httpAgent: agent, httpsAgent: agent },
+      });
       this.clients.set(region, client);
     }
     return client;
