@@ -27,7 +27,10 @@ export function actorSummary(actor: Actor | undefined): string {
   const type = actor.type === 'Unknown' ? (actor.rawType ?? 'Unknown') : actor.type;
   const who = actor.userName ?? actor.sessionName ?? actor.principalId ?? '';
   // "Root user (arn:…:root)" reads better than repeating the type; the principal ID of root is the account.
-  const parts = actor.type === 'Root' ? 'Root user' : [cleanText(type, 40), cleanText(who, 120)].filter(Boolean).join(' ');
+  const parts =
+    actor.type === 'Root'
+      ? 'Root user'
+      : [cleanText(type, 40), cleanText(who, 120)].filter(Boolean).join(' ');
   return actor.arn ? `${parts} (${cleanText(actor.arn, 300)})` : parts || 'unknown principal';
 }
 

@@ -135,10 +135,27 @@ describe('manual invocation', () => {
 
   it('accepts a legacy us-east-1 name (upper case, underscore) once S3 says the bucket is in us-east-1', async () => {
     arrange(fake, file, { event: '', expect: '', severity: '' });
-    fake.addBucket({ name: 'Legacy_Bucket', region: 'us-east-1', versioning: 'Enabled', mfaDelete: 'Disabled' });
-    fake.addBucket({ name: 'Legacy_Elsewhere', region: 'eu-west-1', versioning: 'Enabled', mfaDelete: 'Disabled' });
-    const report = await handler({ buckets: ['Legacy_Bucket', 'Legacy_Elsewhere'], dryRun: true }, lambdaContext());
-    expect(report.results[0]).toMatchObject({ bucket: 'Legacy_Bucket', region: 'us-east-1', status: 'drift' });
+    fake.addBucket({
+      name: 'Legacy_Bucket',
+      region: 'us-east-1',
+      versioning: 'Enabled',
+      mfaDelete: 'Disabled',
+    });
+    fake.addBucket({
+      name: 'Legacy_Elsewhere',
+      region: 'eu-west-1',
+      versioning: 'Enabled',
+      mfaDelete: 'Disabled',
+    });
+    const report = await handler(
+      { buckets: ['Legacy_Bucket', 'Legacy_Elsewhere'], dryRun: true },
+      lambdaContext(),
+    );
+    expect(report.results[0]).toMatchObject({
+      bucket: 'Legacy_Bucket',
+      region: 'us-east-1',
+      status: 'drift',
+    });
     expect(report.results[0]!.remediation?.script).toContain("--bucket 'Legacy_Bucket'");
     // Outside us-east-1 such a name cannot exist: refused, and no script is written for it.
     expect(report.results[1]).toMatchObject({ status: 'invalid-input' });
