@@ -1,0 +1,466 @@
+// Assertions over the packaged production-like template (run by scripts/check-template.sh after packaging).
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  allPolicyStatements,
+  asArray,
+  deadLetterTargets,
+  loadTemplate,
+  matchesPattern,
+  props,
+  referencedId,
+  resourcesOfType,
+  textOf,
+  type CfnResource,
+} from './template';
+
+const template = loadTemplate();
+const CHECK_FUNCTION = 'CheckLambdaFunction';
+
+function resource(id: string): CfnResource {
+  const found = template.Resources[id];
+  if (!found) throw new Error(`resource ${id} is not in the template`);
+  return found;
+}
+
+function checkRule(): CfnResource {
+  const rules = resourcesOfType(template, 'AWS::Events::Rule').filter(([, rule]) =>
+    asArray(props(rule).Targets as { Arn: unknown }[]).some((t) => referencedId(t.Arn) === CHECK_FUNCTION),
+  );
+  const cloudTrailRules = rules.filter(([, rule]) => props(rule).EventPattern !== undefined);
+  expect(cloudTrailRules, 'exactly one CloudTrail rule targets the check function').toHaveLength(1);
+  return cloudTrailRules[0]![1];
+}
+
+function checkTarget(): Record<string, unknown> {
+  const targets = props(checkRule()).Targets as Record<string, unknown>[];
+  return targets.find((t) => referencedId(t.Arn) === CHECK_FUNCTION)!;
+}
+
+function alarmOn(namespace: string, metric: string): CfnResource {
+  const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm').filter(
+    ([, a]) => props(a).Namespace === namespace && props(a).MetricName === metric,
+  );
+  expect(alarms.length, `an alarm on ${namespace} ${metric}`).toBeGreaterThanOrEqual(1);
+  return alarms[0]![1];
+}
+
+function alertTopicId(): string {
+  const topics = resourcesOfType(template, 'AWS::SNS::Topic');
+  expect(topics.length).toBeGreaterThanOrEqual(1);
+  const alert = topics.find(([id]) => id === 'AlertTopic');
+  expect(alert, 'AlertTopic').toBeDefined();
+  return alert![0];
+}
+
+describe('the CloudTrail rule', () => {
+  const pattern = props(checkRule()).EventPattern as Record<string, unknown>;
+  const samples = readdirSync('events')
+    .filter((name) => name.startsWith('cloudtrail-'))
+    .map((name) => ({ name, event: JSON.parse(readFileSync(join('events', name), 'utf8')) as unknown }));
+
+  it('selects S3 PutBucketVersioning calls recorded by CloudTrail', () => {
+    expect(pattern.source).toEqual(['aws.s3']);
+    expect(pattern['detail-type']).toEqual(['AWS API Call via CloudTrail']);
+    const detail = pattern.detail as Record<string, unknown>;
+    expect(detail.eventSource).toEqual(['s3.amazonaws.com']);
+    expect(detail.eventName).toEqual(['PutBucketVersioning']);
+    // Failed calls (errorCode) must still match: an attempt is worth an alert.
+    expect(detail.errorCode).toBeUndefined();
+  });
+
+  it('matches every sample PutBucketVersioning event and no other sample', () => {
+    expect(samples.length).toBeGreaterThan(3);
+    for (const { name, event } of samples) {
+      const isVersioningCall =
+        (event as { detail?: { eventName?: string } }).detail?.eventName === 'PutBucketVersioning';
+      expect(matchesPattern(pattern, event), name).toBe(isVersioningCall);
+    }
+    expect(samples.some(({ event }) => !matchesPattern(pattern, event))).toBe(true);
+  });
+
+  it('is enabled for write events (no read-only CloudTrail events needed)', () => {
+    expect(props(checkRule()).State).toBe('ENABLED');
+  });
+
+  it('retries deliberately, then parks undelivered events in an encrypted SQS dead-letter queue', () => {
+    const target = checkTarget();
+    const retry = target.RetryPolicy as { MaximumEventAgeInSeconds: number; MaximumRetryAttempts: number };
+    // EventBridge defaults are 24 h and 185 attempts; ours are set and tighter.
+    expect(retry.MaximumEventAgeInSeconds).toBeGreaterThanOrEqual(60);
+    expect(retry.MaximumEventAgeInSeconds).toBeLessThan(86_400);
+    expect(retry.MaximumRetryAttempts).toBeGreaterThanOrEqual(1);
+    expect(retry.MaximumRetryAttempts).toBeLessThan(185);
+    const dlqId = referencedId((target.DeadLetterConfig as { Arn: unknown }).Arn);
+    expect(dlqId).toBeDefined();
+    const dlq = resource(dlqId!);
+    expect(dlq.Type).toBe('AWS::SQS::Queue');
+    expect(props(dlq).SqsManagedSseEnabled === true || props(dlq).KmsMasterKeyId !== undefined).toBe(true);
+  });
+
+  it('lets only this rule write to its dead-letter queue', () => {
+    const dlqId = referencedId((checkTarget().DeadLetterConfig as { Arn: unknown }).Arn)!;
+    const ruleName = props(checkRule()).Name as string;
+    const grants = resourcesOfType(template, 'AWS::SQS::QueuePolicy')
+      .filter(([, p]) => asArray(props(p).Queues as unknown[]).some((q) => referencedId(q) === dlqId))
+      .flatMap(([, p]) => asArray((props(p).PolicyDocument as { Statement: unknown }).Statement))
+      .map(
+        (s) =>
+          s as { Effect: string; Principal?: { Service?: string }; Action: unknown; Condition?: unknown },
+      )
+      .filter((s) => s.Effect === 'Allow' && s.Principal?.Service === 'events.amazonaws.com');
+    expect(grants).toHaveLength(1);
+    expect(asArray(grants[0]!.Action as string[])).toEqual(['sqs:SendMessage']);
+    const sourceArns = asArray(
+      (grants[0]!.Condition as { ArnEquals?: Record<string, unknown> }).ArnEquals?.['aws:SourceArn'],
+    ).map(textOf);
+    expect(sourceArns.some((arn) => arn?.endsWith(`:rule/${ruleName}`))).toBe(true);
+    // Any other rule allowed in must be one of this stack's rules that uses the queue.
+    const ruleNames = resourcesOfType(template, 'AWS::Events::Rule').map(([, r]) => props(r).Name as string);
+    for (const arn of sourceArns) expect(ruleNames, arn).toContain(arn?.split(':rule/')[1]);
+  });
+});
+
+describe('the check function', () => {
+  const fn = props(resource(CHECK_FUNCTION));
+
+  it('runs on nodejs24.x with JSON logs and no event logging', () => {
+    expect(fn.Runtime).toBe('nodejs24.x');
+    expect((fn.LoggingConfig as { LogFormat?: string }).LogFormat).toBe('JSON');
+    const env = (fn.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(env.POWERTOOLS_LOGGER_LOG_EVENT).not.toBe('true');
+  });
+
+  it('sends failed asynchronous invocations to the dead-letter queue after deliberate retries', () => {
+    const configs = resourcesOfType(template, 'AWS::Lambda::EventInvokeConfig').filter(
+      ([, c]) => referencedId(props(c).FunctionName) === CHECK_FUNCTION,
+    );
+    expect(configs).toHaveLength(1);
+    const config = props(configs[0]![1]);
+    expect(config.MaximumRetryAttempts).toBeTypeOf('number');
+    expect(config.MaximumRetryAttempts).toBeLessThanOrEqual(2);
+    expect(config.MaximumEventAgeInSeconds).toBeTypeOf('number');
+    expect(config.MaximumEventAgeInSeconds).toBeLessThan(21_600); // Lambda's default is 6 h
+    const destination = (config.DestinationConfig as { OnFailure: { Destination: unknown } }).OnFailure
+      .Destination;
+    const queueId = referencedId(destination);
+    expect(resource(queueId!).Type).toBe('AWS::SQS::Queue');
+    // The same queue as the rule's, so one alarm watches every lost event.
+    expect(queueId).toBe(referencedId((checkTarget().DeadLetterConfig as { Arn: unknown }).Arn));
+    // The function's role may send to it (Lambda uses the execution role for destinations).
+    const roleId = referencedId(fn.Role)!;
+    const roleGrants = allPolicyStatements(template).filter(
+      (s) =>
+        s.where.startsWith(`${roleId} `) &&
+        s.statement.Effect === 'Allow' &&
+        asArray(s.statement.Action).includes('sqs:SendMessage'),
+    );
+    expect(roleGrants.some((s) => referencedId(s.statement.Resource) === queueId)).toBe(true);
+  });
+
+  it('gives every asynchronously invoked function an on-failure queue its own role can write to', () => {
+    // SNS and EventBridge invoke asynchronously: without a destination, a function error is retried and dropped.
+    const functions = resourcesOfType(template, 'AWS::Lambda::Function');
+    expect(functions.map(([id]) => id)).toEqual(
+      expect.arrayContaining(['CheckLambdaFunction', 'SweepLambdaFunction', 'SlackNotifierLambdaFunction']),
+    );
+    for (const [id, lambda] of functions) {
+      const config = resourcesOfType(template, 'AWS::Lambda::EventInvokeConfig').find(
+        ([, c]) => referencedId(props(c).FunctionName) === id,
+      );
+      expect(config, `${id} has an EventInvokeConfig`).toBeDefined();
+      const destination = (props(config![1]).DestinationConfig as { OnFailure?: { Destination: unknown } })
+        ?.OnFailure?.Destination;
+      const queueId = referencedId(destination);
+      expect(queueId && resource(queueId).Type, `${id} on-failure destination`).toBe('AWS::SQS::Queue');
+      const roleId = referencedId(props(lambda).Role)!;
+      const grants = allPolicyStatements(template).filter(
+        (s) =>
+          s.where.startsWith(`${roleId} `) &&
+          s.statement.Effect === 'Allow' &&
+          asArray(s.statement.Action).includes('sqs:SendMessage') &&
+          referencedId(s.statement.Resource) === queueId,
+      );
+      expect(grants.length, `${roleId} may send to ${queueId}`).toBeGreaterThan(0);
+    }
+  });
+
+  it('logs to groups with a retention period', () => {
+    const groups = resourcesOfType(template, 'AWS::Logs::LogGroup');
+    expect(groups.length).toBeGreaterThanOrEqual(1);
+    for (const [id, group] of groups) {
+      expect(props(group).RetentionInDays, id).toBeTypeOf('number');
+    }
+  });
+
+  it('carries no secret in its environment', () => {
+    for (const [id, f] of resourcesOfType(template, 'AWS::Lambda::Function')) {
+      const env =
+        (props(f).Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+      for (const [name, value] of Object.entries(env)) {
+        const text = JSON.stringify(value);
+        expect(text, `${id} ${name}`).not.toMatch(/hooks\.slack\.com|A(KI|SI)A[0-9A-Z]{16}|xox[abp]-/);
+      }
+    }
+  });
+});
+
+describe('the alert topic', () => {
+  it('is encrypted with a rotating customer-managed key of this stack', () => {
+    const topicId = alertTopicId();
+    const keyId = referencedId(props(resource(topicId)).KmsMasterKeyId);
+    expect(keyId, 'KmsMasterKeyId refers to a key in the stack, not alias/aws/sns').toBeDefined();
+    const key = resource(keyId!);
+    expect(key.Type).toBe('AWS::KMS::Key');
+    expect(props(key).EnableKeyRotation).toBe(true);
+  });
+
+  it('has a key policy that lets CloudWatch alarms and (via SNS) the function role publish', () => {
+    const keyId = referencedId(props(resource(alertTopicId())).KmsMasterKeyId)!;
+    const statements = asArray(
+      (props(resource(keyId)).KeyPolicy as { Statement: unknown }).Statement,
+    ) as import('./template').PolicyStatement[];
+    const allows = (principal: (p: unknown) => boolean) =>
+      statements.filter((s) => s.Effect === 'Allow' && principal(s.Principal));
+    const publishActions = ['kms:Decrypt', 'kms:GenerateDataKey*'];
+
+    const cloudwatch = allows((p) => (p as { Service?: string })?.Service === 'cloudwatch.amazonaws.com');
+    expect(cloudwatch).toHaveLength(1);
+    expect(asArray(cloudwatch[0]!.Action).sort()).toEqual(publishActions);
+    // Every alarm of the stack must fall under the grant's SourceArn, or CloudWatch drops its notifications.
+    const alarmArnPattern = textOf(cloudwatch[0]!.Condition?.ArnLike?.['aws:SourceArn'])!;
+    const alarmNames = resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(
+      ([, a]) => props(a).AlarmName as string,
+    );
+    expect(alarmNames.length).toBeGreaterThanOrEqual(2);
+    const prefix = alarmArnPattern.slice(alarmArnPattern.indexOf(':alarm:') + ':alarm:'.length, -1);
+    expect(alarmArnPattern.endsWith('*')).toBe(true);
+    for (const name of alarmNames) expect(name.startsWith(prefix), name).toBe(true);
+
+    const viaSns = statements.filter(
+      (s) =>
+        s.Effect === 'Allow' && textOf(s.Condition?.StringEquals?.['kms:ViaService'])?.startsWith('sns.'),
+    );
+    expect(viaSns).toHaveLength(1);
+    expect(asArray(viaSns[0]!.Action).sort()).toEqual(publishActions);
+
+    // The role that publishes also holds the key actions in its own policy, on this key.
+    const publishers = allPolicyStatements(template).filter(
+      (s) =>
+        s.kind === 'identity' &&
+        asArray(s.statement.Action).includes('sns:Publish') &&
+        asArray(s.statement.Resource).some((r) => referencedId(r) === 'AlertTopic'),
+    );
+    expect(publishers.length).toBeGreaterThanOrEqual(1);
+    for (const publisher of publishers) {
+      const role = publisher.where.split(' ')[0]!;
+      const keyGrant = allPolicyStatements(template).find(
+        (s) =>
+          s.where.startsWith(`${role} `) &&
+          publishActions.every((a) => asArray(s.statement.Action).includes(a)) &&
+          referencedId(s.statement.Resource) === keyId,
+      );
+      expect(keyGrant, `${role} may use the topic key`).toBeDefined();
+    }
+  });
+});
+
+describe('alarms', () => {
+  it('fires on check function errors, to the alert topic', () => {
+    const alarm = props(alarmOn('AWS/Lambda', 'Errors'));
+    const dimensions = alarm.Dimensions as { Name: string; Value: unknown }[];
+    expect(dimensions.find((d) => d.Name === 'FunctionName')?.Value).toEqual({ Ref: CHECK_FUNCTION });
+    expect((alarm.AlarmActions as unknown[]).map(referencedId)).toContain('AlertTopic');
+    expect(alarm.Threshold).toBe(1);
+    expect(alarm.TreatMissingData).toBe('notBreaching');
+  });
+
+  it('fires on any message in the dead-letter queue, to the alert topic', () => {
+    const alarm = props(alarmOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible'));
+    const dlqId = referencedId((checkTarget().DeadLetterConfig as { Arn: unknown }).Arn);
+    const dimensions = alarm.Dimensions as { Name: string; Value: unknown }[];
+    expect(dimensions.find((d) => d.Name === 'QueueName')?.Value).toEqual({
+      'Fn::GetAtt': [dlqId, 'QueueName'],
+    });
+    expect((alarm.AlarmActions as unknown[]).map(referencedId)).toContain('AlertTopic');
+    expect(alarm.Threshold).toBe(1);
+    expect(alarm.ComparisonOperator).toBe('GreaterThanOrEqualToThreshold');
+  });
+
+  it('watches every function and every dead-letter queue of the stack, under the same condition', () => {
+    const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([, a]) => a);
+    const watched = (metric: string, dimension: string, id: string) =>
+      alarms.filter(
+        (a) =>
+          props(a).MetricName === metric &&
+          (props(a).Dimensions as { Name: string; Value: unknown }[]).some(
+            (d) => d.Name === dimension && referencedId(d.Value) === id,
+          ),
+      );
+    for (const [id, fn] of resourcesOfType(template, 'AWS::Lambda::Function')) {
+      const found = watched('Errors', 'FunctionName', id);
+      expect(found.length, `Errors alarm for ${id}`).toBeGreaterThanOrEqual(1);
+      expect(found[0]!.Condition, id).toBe(fn.Condition);
+    }
+    // Dead-letter queues: rule targets, async-invoke failure destinations, SNS and SQS redrive policies.
+    const deadLetterIds = new Set(
+      deadLetterTargets(template).filter((id) => template.Resources[id]?.Type === 'AWS::SQS::Queue'),
+    );
+    expect(deadLetterIds.size).toBeGreaterThanOrEqual(1);
+    for (const id of deadLetterIds) {
+      const found = watched('ApproximateNumberOfMessagesVisible', 'QueueName', id);
+      expect(found.length, `dead-letter alarm for ${id}`).toBeGreaterThanOrEqual(1);
+      expect(found[0]!.Condition, id).toBe(resource(id).Condition);
+    }
+  });
+});
+
+// Partial wildcards in actions that are allowed, each with its reason. Never `*` nor `service:*`.
+const ACTION_WILDCARDS_JUSTIFIED: Record<string, string> = {
+  'kms:GenerateDataKey*': 'the action set SNS documents for publishers to an encrypted topic',
+};
+
+// Identity-policy resources with a wildcard, each limited to the actions that need it and with its reason.
+const RESOURCE_WILDCARDS_JUSTIFIED: {
+  resource: RegExp;
+  actions: string[];
+  reason: string;
+  /** A condition key the statement must carry for the wildcard to be acceptable. */
+  requiredCondition?: string;
+}[] = [
+  {
+    resource: /^\*$/,
+    actions: ['s3:ListAllMyBuckets'],
+    reason: 'ListBuckets supports no resource-level permission',
+  },
+  {
+    resource: /^arn:\$\{AWS::Partition\}:s3:::\*$/,
+    actions: [
+      's3:GetBucketVersioning',
+      's3:GetBucketTagging',
+      's3:GetLifecycleConfiguration',
+      's3:GetBucketLocation',
+      's3:ListBucket',
+    ],
+    reason: 'the guard reads every bucket the account owns; bucket ARNs carry no account to scope by',
+  },
+  {
+    resource:
+      /^arn:\$\{AWS::Partition\}:logs:\$\{AWS::Region\}:\$\{AWS::AccountId\}:log-group:\/aws\/lambda\/mfa-delete-guard-[\w-]+\*?:\*(:\*)?$/,
+    actions: ['logs:CreateLogStream', 'logs:CreateLogGroup', 'logs:TagResource', 'logs:PutLogEvents'],
+    reason: "the streams of this stack's function log groups (osls's statement: all of the stack's groups)",
+  },
+  {
+    resource: /^arn:\$\{AWS::Partition\}:kms:\$\{AWS::Region\}:\$\{AWS::AccountId\}:key\/\*$/,
+    actions: ['kms:Decrypt'],
+    reason:
+      'an SSM SecureString is encrypted with a key the stack does not know (often aws/ssm); only via SSM',
+    requiredCondition: 'kms:ViaService',
+  },
+];
+
+describe('IAM', () => {
+  const statements = allPolicyStatements(template);
+
+  it('finds the statements it checks', () => {
+    expect(statements.filter((s) => s.kind === 'identity').length).toBeGreaterThanOrEqual(4);
+    expect(statements.filter((s) => s.kind === 'resource').length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('never grants a wildcard action', () => {
+    for (const { where, statement } of statements.filter((s) => s.statement.Effect === 'Allow')) {
+      expect(statement.NotAction, `${where}: NotAction in an Allow`).toBeUndefined();
+      for (const action of asArray(statement.Action)) {
+        expect(action, where).not.toBe('*');
+        expect(action, where).not.toMatch(/^[\w-]+:\*$/);
+        if (action.includes('*'))
+          expect(ACTION_WILDCARDS_JUSTIFIED, `${where}: ${action}`).toHaveProperty([action]);
+      }
+    }
+  });
+
+  it('scopes identity-policy resources, with every wildcard justified', () => {
+    for (const { where, statement } of statements.filter(
+      (s) => s.kind === 'identity' && s.statement.Effect === 'Allow',
+    )) {
+      for (const res of asArray(statement.Resource as unknown[])) {
+        const text = textOf(res);
+        if (text === undefined || !text.includes('*')) continue; // Ref/GetAtt to a stack resource, or exact ARN
+        const justification = RESOURCE_WILDCARDS_JUSTIFIED.find((j) => j.resource.test(text));
+        expect(justification, `${where}: resource ${text} is not justified`).toBeDefined();
+        for (const action of asArray(statement.Action)) {
+          expect(justification!.actions, `${where}: ${action} on ${text}`).toContain(action);
+        }
+        if (justification!.requiredCondition) {
+          const conditionKeys = Object.values(statement.Condition ?? {}).flatMap((c) => Object.keys(c));
+          expect(conditionKeys, `${where}: ${text} needs a condition`).toContain(
+            justification!.requiredCondition,
+          );
+        }
+      }
+    }
+  });
+
+  it('names a principal in every resource-policy grant (no anonymous Allow)', () => {
+    for (const { where, statement } of statements.filter(
+      (s) => s.kind === 'resource' && s.statement.Effect === 'Allow',
+    )) {
+      const principal = JSON.stringify(statement.Principal);
+      expect(principal, where).toBeDefined();
+      expect(principal, where).not.toBe('"*"');
+      expect(principal, where).not.toMatch(/"AWS":"\*"/);
+    }
+  });
+});
+
+describe('optional resources', () => {
+  it('creates the trail only when asked, once per account, logging every Region to a locked bucket', () => {
+    const trails = resourcesOfType(template, 'AWS::CloudTrail::Trail');
+    expect(trails).toHaveLength(1);
+    const [, trail] = trails[0]!;
+    expect(trail.Condition).toBeDefined();
+    const condition = JSON.stringify(template.Conditions?.[trail.Condition!]);
+    expect(condition).toContain('CreateTrail');
+    expect(condition).toContain('IsSweepRegion');
+    expect(template.Parameters?.CreateTrail?.Default).toBeDefined();
+    const t = props(trail);
+    expect(t.IsMultiRegionTrail).toBe(true);
+    expect(t.IsLogging).toBe(true);
+    expect(t.EnableLogFileValidation).toBe(true);
+    const bucket = resource(referencedId(t.S3BucketName)!);
+    expect(bucket.Condition).toBe(trail.Condition);
+    expect(JSON.stringify(props(bucket).BucketEncryption)).toMatch(/AES256|aws:kms/);
+    expect(props(bucket).PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    // CloudTrail's grants are bound to this trail (confused-deputy protection).
+    const policy = resourcesOfType(template, 'AWS::S3::BucketPolicy').find(
+      ([, p]) => referencedId(props(p).Bucket) === referencedId(t.S3BucketName),
+    );
+    const cloudTrailGrants = asArray((props(policy![1]).PolicyDocument as { Statement: unknown }).Statement)
+      .map(
+        (s) =>
+          s as { Principal?: { Service?: string }; Condition?: { StringEquals?: Record<string, unknown> } },
+      )
+      .filter((s) => s.Principal?.Service === 'cloudtrail.amazonaws.com');
+    expect(cloudTrailGrants).toHaveLength(2);
+    for (const grant of cloudTrailGrants) {
+      expect(textOf(grant.Condition?.StringEquals?.['aws:SourceArn'])).toMatch(
+        new RegExp(`:trail/${String(t.TrailName)}$`),
+      );
+    }
+  });
+
+  it('gives a Chatbot channel no command rights', () => {
+    for (const [id, channel] of resourcesOfType(template, 'AWS::Chatbot::SlackChannelConfiguration')) {
+      expect(channel.Condition, id).toBeDefined();
+      const guardrails = JSON.stringify(props(channel).GuardrailPolicies);
+      // Without guardrails Chatbot applies AdministratorAccess.
+      expect(guardrails, id).toMatch(/AWSDenyAll|ReadOnlyAccess/);
+    }
+  });
+});
