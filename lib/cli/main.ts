@@ -8,11 +8,16 @@ import type { Report } from '../domain/types';
 import { runInvocation, type GuardDeps, type SweepRunner } from '../guard';
 import { USAGE, parseCliArgs, type CheckOptions } from './args';
 import { exitCodeFor, formatReport } from './format';
+import { createSweepRunner, type SweepReport } from '../sweep';
+import { countLines } from '../domain/digest';
+import { progressBar } from './progress';
 
 export interface CliIO {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   isTTY: boolean;
+  /** stderr is a terminal: `--all` then draws a progress bar there. */
+  stderrIsTTY?: boolean;
 }
 
 export interface CliExtras {
@@ -50,13 +55,21 @@ export async function main(
     return 2;
   }
   let report: Report;
+  const progress = invocation.kind === 'sweep' && io.stderrIsTTY ? progressBar(io.stderr) : undefined;
+  // A person asked for every bucket: the report keeps them all, for the table and --json.
+  const sweep =
+    extras.sweep ??
+    createSweepRunner({ keep: 'all', concurrency: opts.concurrency, onProgress: progress?.update });
   try {
-    report = await runInvocation(invocation, deps, extras.sweep);
+    report = await runInvocation(invocation, deps, sweep);
   } catch (err) {
     io.stderr(`mfa-delete-guard: the check could not run: ${describeError(err)}\n`);
     return 4;
+  } finally {
+    progress?.done();
   }
   io.stdout(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+  if (!opts.json && 'sweep' in report) io.stdout(sweepFooter(report as SweepReport));
   return exitCodeFor(report);
 }
 
@@ -124,4 +137,16 @@ async function callerAccount(region: string): Promise<string | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/** After the table of a sweep: the counts per status, and whether the digest went out. */
+function sweepFooter(report: SweepReport): string {
+  const { sweep } = report;
+  return [
+    '',
+    `Swept ${sweep.total} buckets (${sweep.concurrency} at a time):`,
+    ...countLines(sweep.counts),
+    sweep.digest.published ? `Digest published (${sweep.digest.messageId}).` : 'Digest not published.',
+    '',
+  ].join('\n');
 }
