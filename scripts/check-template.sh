@@ -37,4 +37,5 @@ echo "cfn-lint $(cfn-lint --version | awk '{print $2}') over $template"
 cfn-lint --regions "${lint_regions[@]}" "${ignored_checks[@]}" -- "$template"
 echo "cfn-lint: no errors, no warnings"
 
-TEMPLATE_PATH="$template" npm run --silent test:template
+# shellcheck disable=SC2086
+TEMPLATE_PATH="$template" npm run --silent test:template -- ${VITEST_EXTRA_ARGS:-}

@@ -3,7 +3,7 @@
 // write the outcome to a file (stdout belongs to the function's own logs).
 // Usage: node lambdaRuntime.cjs <taskRoot> <module.export> <event.json> <context.json> <out.json>
 'use strict';
-/* global require, process */
+/* global require */
 /* eslint-disable @typescript-eslint/no-require-imports -- Lambda loads a CommonJS handler with require */
 const { readFileSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
