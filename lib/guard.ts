@@ -10,13 +10,14 @@ import { driftEventEntry } from './domain/driftEvent';
 import type { Invocation } from './domain/parseInvocation';
 import { remediationScript } from './domain/remediationScript';
 import { renderAlert } from './domain/renderAlert';
-import type {
-  CheckResult,
-  GuardConfig,
-  LiveState,
-  Report,
-  Trigger,
-  VersioningChangeRecord,
+import {
+  eventFieldsOf,
+  type CheckResult,
+  type GuardConfig,
+  type LiveState,
+  type Report,
+  type Trigger,
+  type VersioningChangeRecord,
 } from './domain/types';
 import { emitDriftEvents } from './aws/emitDriftEvents';
 import { TransientAwsError, describeError } from './aws/errors';
@@ -127,16 +128,7 @@ export async function checkTarget(target: CheckTarget, deps: GuardDeps): Promise
     trigger: target.trigger,
     checkedAt,
     alerted: false,
-    ...(record && {
-      actor: record.actor,
-      event: {
-        id: record.eventId,
-        time: record.eventTime,
-        sourceIp: record.sourceIp,
-        userAgent: record.userAgent,
-        requested: record.requested,
-      },
-    }),
+    ...(record && eventFieldsOf(record)),
   };
   const invalid = (reason: string): CheckResult => ({
     ...base,

@@ -10,7 +10,7 @@ import { forEachConcurrent } from './aws/concurrency';
 import { DriftEventError, emitDriftEvents } from './aws/emitDriftEvents';
 import { TransientAwsError, describeError } from './aws/errors';
 import { listBucketPages, type BucketPage, type ListedBucket } from './aws/listBuckets';
-import { publishDigest } from './aws/publishDigest';
+import { publishAlert } from './aws/publishAlert';
 import { checkTarget, type GuardDeps, type SweepRunner } from './guard';
 
 /** Buckets checked at once. Each check is 1–3 small S3 calls; adaptive retry slows down on throttling. */
@@ -184,7 +184,7 @@ export async function deliverSweep(
   };
   let messageId: string | undefined;
   if (!ctx.dryRun && deps.publish.topicArn && deps.sns) {
-    messageId = await publishDigest(deps.sns, deps.publish.topicArn, digest);
+    messageId = await publishAlert(deps.sns, deps.publish.topicArn, digest);
     // The digest describes the worst `included` buckets; the others are only counted in it.
     for (const r of outcome.attention.sort(worstFirst).slice(0, digest.included)) r.alerted = true;
     deps.log?.info('sweep digest published', { messageId, ...summary });

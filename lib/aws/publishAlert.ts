@@ -1,8 +1,14 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { RenderedAlert } from '../domain/renderAlert';
 
-/** Publish one alert. Errors propagate: a lost alert must fail the invocation, never pass silently. */
-export async function publishAlert(sns: SNSClient, topicArn: string, alert: RenderedAlert): Promise<string> {
+/** What both an alert and a sweep's digest are, to SNS. */
+export interface SnsMessage {
+  subject: string;
+  message: string;
+  messageStructure: 'json';
+}
+
+/** Publish one alert or digest. Errors propagate: a lost alert must fail the invocation, never pass silently. */
+export async function publishAlert(sns: SNSClient, topicArn: string, alert: SnsMessage): Promise<string> {
   const out = await sns.send(
     new PublishCommand({
       TopicArn: topicArn,

@@ -3,21 +3,10 @@
 // that a foreign message on the topic is reported, not half-rendered.
 import { z } from 'zod';
 import { SEVERITY_RANK } from './decide';
-import type { CheckResult, Severity } from './types';
+import { SEVERITIES, STATUSES, type CheckResult, type Severity } from './types';
 
-const severity = z.enum(['critical', 'high', 'medium', 'low', 'info']);
-const status = z.enum([
-  'drift',
-  'compliant',
-  'restored',
-  'attempt-failed',
-  'unverified',
-  'exempt',
-  'not-required',
-  'gone',
-  'ignored',
-  'invalid-input',
-]);
+const severity = z.enum(SEVERITIES);
+const status = z.enum(STATUSES);
 const requested = z.object({
   status: z.enum(['Enabled', 'Suspended']).optional(),
   mfaDelete: z.enum(['Enabled', 'Disabled']).optional(),

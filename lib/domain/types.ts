@@ -1,19 +1,22 @@
 // The vocabulary of mfa-delete-guard. Every status, severity and finding is a closed union,
 // so the decision code reads like the spec and the compiler catches a case we forgot.
 
-export type Status =
-  | 'drift'
-  | 'compliant'
-  | 'restored'
-  | 'attempt-failed'
-  | 'unverified'
-  | 'exempt'
-  | 'not-required'
-  | 'gone'
-  | 'ignored'
-  | 'invalid-input';
+export const STATUSES = [
+  'drift',
+  'compliant',
+  'restored',
+  'attempt-failed',
+  'unverified',
+  'exempt',
+  'not-required',
+  'gone',
+  'ignored',
+  'invalid-input',
+] as const;
+export type Status = (typeof STATUSES)[number];
 
-export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
 
 /** Versioning status as S3 reports it; `Unversioned` is the empty element of a never-versioned bucket. */
 export type VersioningStatus = 'Enabled' | 'Suspended' | 'Unversioned';
@@ -146,4 +149,18 @@ export interface CheckResult {
 
 export interface Report {
   results: CheckResult[];
+}
+
+/** The CloudTrail facts a result carries, taken from the parsed record. */
+export function eventFieldsOf(record: VersioningChangeRecord): Pick<CheckResult, 'actor' | 'event'> {
+  return {
+    actor: record.actor,
+    event: {
+      id: record.eventId,
+      time: record.eventTime,
+      sourceIp: record.sourceIp,
+      userAgent: record.userAgent,
+      requested: record.requested,
+    },
+  };
 }

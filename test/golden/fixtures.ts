@@ -4,7 +4,7 @@
 import { decide } from '../../lib/domain/decide';
 import { parseInvocation } from '../../lib/domain/parseInvocation';
 import { remediationScript } from '../../lib/domain/remediationScript';
-import type { CheckResult, GuardConfig, LiveState, VersioningChangeRecord } from '../../lib/domain/types';
+import { eventFieldsOf, type CheckResult, type GuardConfig, type LiveState, type VersioningChangeRecord } from '../../lib/domain/types';
 import type { FakeBucket } from '../support/fakeAws';
 import { loadEvent, scenarioFile, type Scenario } from '../support/scenarios';
 
@@ -36,14 +36,7 @@ export function resultFor(record: VersioningChangeRecord, live: LiveState): Chec
     status: decision.status,
     severity: decision.severity,
     findings: decision.findings,
-    actor: record.actor,
-    event: {
-      id: record.eventId,
-      time: record.eventTime,
-      sourceIp: record.sourceIp,
-      userAgent: record.userAgent,
-      requested: record.requested,
-    },
+    ...eventFieldsOf(record),
     alerted: false,
     trigger: 'cloudtrail',
     checkedAt: CHECKED_AT,

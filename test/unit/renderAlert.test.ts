@@ -12,13 +12,14 @@ import {
   renderText,
   type ChatbotNotification,
 } from '../../lib/domain/renderAlert';
-import type {
-  CheckResult,
-  GuardConfig,
-  LiveState,
-  Severity,
-  Status,
-  VersioningChangeRecord,
+import {
+  eventFieldsOf,
+  type CheckResult,
+  type GuardConfig,
+  type LiveState,
+  type Severity,
+  type Status,
+  type VersioningChangeRecord,
 } from '../../lib/domain/types';
 
 const SNS_MESSAGE_LIMIT = 262_144;
@@ -48,16 +49,7 @@ function resultFor(
     status: d.status,
     severity: d.severity,
     findings: d.findings,
-    ...(record && {
-      actor: record.actor,
-      event: {
-        id: record.eventId,
-        time: record.eventTime,
-        sourceIp: record.sourceIp,
-        userAgent: record.userAgent,
-        requested: record.requested,
-      },
-    }),
+    ...(record && eventFieldsOf(record)),
     ...(live.kind === 'observed' && { versioning: live.versioning }),
     ...(live.kind === 'denied' && { reason: live.message }),
     alerted: false,
