@@ -1,4 +1,4 @@
-import type { CheckResult } from './types';
+import type { CheckResult, Status } from './types';
 
 export interface DriftEventEntry {
   Source: string;
@@ -9,6 +9,16 @@ export interface DriftEventEntry {
 }
 
 export const DRIFT_DETAIL_TYPE = 'S3 MFA Delete Drift';
+
+// One detail-type per alerting status, so a rule can subscribe to drift alone (or to its restored answer).
+const DETAIL_TYPES: Partial<Record<Status, string>> = {
+  drift: DRIFT_DETAIL_TYPE,
+  restored: 'S3 MFA Delete Restored',
+  unverified: 'S3 MFA Delete Unverified',
+  'attempt-failed': 'S3 Versioning Change Refused',
+};
+
+export const detailTypeFor = (status: Status): string => DETAIL_TYPES[status] ?? 'S3 MFA Delete Check';
 
 /** The custom event other tools subscribe to: small, stable, and without the remediation script. */
 export function driftEventEntry(r: CheckResult, source: string, eventBusName: string): DriftEventEntry {
@@ -27,7 +37,7 @@ export function driftEventEntry(r: CheckResult, source: string, eventBusName: st
   };
   return {
     Source: source,
-    DetailType: DRIFT_DETAIL_TYPE,
+    DetailType: detailTypeFor(r.status),
     Detail: JSON.stringify(detail),
     Resources: [`arn:aws:s3:::${r.bucket}`],
     EventBusName: eventBusName,

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { DRIFT_DETAIL_TYPE, driftEventEntry } from '../../lib/domain/driftEvent';
+import { DRIFT_DETAIL_TYPE, detailTypeFor, driftEventEntry } from '../../lib/domain/driftEvent';
 import { remediationScript } from '../../lib/domain/remediationScript';
 import type { CheckResult } from '../../lib/domain/types';
 
@@ -30,6 +30,21 @@ const drift: CheckResult = {
   trigger: 'cloudtrail',
   checkedAt: '2026-10-05T14:05:00.000Z',
 };
+
+describe('detailTypeFor', () => {
+  it('names each alerting status apart, so a rule can pick drift alone', () => {
+    const types = (['drift', 'restored', 'unverified', 'attempt-failed'] as const).map(detailTypeFor);
+    expect(types).toEqual([
+      'S3 MFA Delete Drift',
+      'S3 MFA Delete Restored',
+      'S3 MFA Delete Unverified',
+      'S3 Versioning Change Refused',
+    ]);
+    expect(driftEventEntry({ ...drift, status: 'restored' }, 'mfa-delete-guard', 'default').DetailType).toBe(
+      'S3 MFA Delete Restored',
+    );
+  });
+});
 
 describe('driftEventEntry', () => {
   it('builds a PutEvents entry for the custom source and bus', () => {
