@@ -6,13 +6,17 @@ import { runInvocation } from '../lib/guard';
 import type { Report } from '../lib/domain/types';
 import { lambdaDeps, logger } from '../lib/runtime/lambdaDeps';
 import { dedupeFromEnv } from '../lib/idempotency';
-import { createSweepRunner } from '../lib/sweep';
+import { createSweepRunner, type SweepOptions } from '../lib/sweep';
+import { fanOutFromEnv, fanOutHook, sweepRunId } from '../lib/sweepFanout';
 
 // The Lambda's report keeps full results only for buckets that need a person (response limit 6 MB).
-const sweep = createSweepRunner({
+const sweepOptions: SweepOptions = {
   keep: 'attention',
   concurrency: Number(process.env.SWEEP_CONCURRENCY) || undefined,
-});
+};
+const sweep = createSweepRunner(sweepOptions);
+// In the sweep Region of a deployed stack: accounts above SWEEP_INLINE_MAX_BUCKETS fan out to sweepPage.
+const fanOut = fanOutFromEnv(process.env);
 
 // At-least-once delivery: with IDEMPOTENCY_TABLE set, a repeated CloudTrail event does not alert twice.
 const dedupe = dedupeFromEnv(process.env, logger);
@@ -24,7 +28,11 @@ export const checkHandler = async (event: unknown, context: Context): Promise<Re
     dedupe.registerLambdaContext(context);
     deps.dedupe = dedupe;
   }
-  const report = await runInvocation(parseInvocation(event), deps, sweep);
+  // The run ID comes from the scheduled event, so that Lambda's retry of the same event finds its run.
+  const runner = fanOut
+    ? createSweepRunner({ ...sweepOptions, fanOut: fanOutHook(fanOut, sweepRunId(event)) })
+    : sweep;
+  const report = await runInvocation(parseInvocation(event), deps, runner);
   for (const r of report.results) {
     logger.info('bucket checked', {
       bucket: r.bucket,

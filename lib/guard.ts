@@ -119,24 +119,27 @@ export async function runInvocation(inv: Invocation, deps: GuardDeps, sweep?: Sw
 
 /** Check one bucket: validate, confirm live, decide, prepare the remediation. Publishes nothing. */
 export async function checkTarget(target: CheckTarget, deps: GuardDeps): Promise<CheckResult> {
+  return (await checkTargetLive(target, deps)).result;
+}
+
+/**
+ * checkTarget, also returning the live state the result was decided from (none for an invalid name), so
+ * that a compact record of it can be stored and the very same result rebuilt later with resultFromLive.
+ */
+export async function checkTargetLive(
+  target: CheckTarget,
+  deps: GuardDeps,
+): Promise<{ result: CheckResult; live?: LiveState }> {
   const checkedAt = (deps.now ? deps.now() : new Date()).toISOString();
-  const { record } = target;
-  const base = {
-    bucket: target.bucket,
-    account: target.account,
-    region: target.region,
-    trigger: target.trigger,
-    checkedAt,
-    alerted: false,
-    ...(record && eventFieldsOf(record)),
-  };
-  const invalid = (reason: string): CheckResult => ({
-    ...base,
-    bucket: describe(target.bucket).slice(1, -1),
-    status: 'invalid-input',
-    severity: 'low',
-    findings: [],
-    reason,
+  const invalid = (reason: string): { result: CheckResult } => ({
+    result: {
+      ...baseResult(target, checkedAt),
+      bucket: describe(target.bucket).slice(1, -1),
+      status: 'invalid-input',
+      severity: 'low',
+      findings: [],
+      reason,
+    },
   });
   // A name checked without its Region may still be a legacy us-east-1 name (upper case, '_'): those
   // characters are safe to send to HeadBucket, and the name is checked again once the Region is known.
@@ -153,11 +156,35 @@ export async function checkTarget(target: CheckTarget, deps: GuardDeps): Promise
     if (!recheck.valid) return invalid(recheck.reason);
   }
   if (!live) live = await readLiveState(deps.s3.get(region as string), target.bucket, deps.config);
+  return { result: resultFromLive({ ...target, region }, live, deps, checkedAt), live };
+}
 
+function baseResult(target: CheckTarget, checkedAt: string) {
+  return {
+    bucket: target.bucket,
+    account: target.account,
+    region: target.region,
+    trigger: target.trigger,
+    checkedAt,
+    alerted: false,
+    ...(target.record && eventFieldsOf(target.record)),
+  };
+}
+
+/**
+ * The result for a bucket whose live state is known: decide, then prepare the remediation. Pure; the one
+ * place a result is rendered from a live state, both for a check and when a stored sweep page is rebuilt.
+ */
+export function resultFromLive(
+  target: CheckTarget,
+  live: LiveState,
+  deps: Pick<GuardDeps, 'config'>,
+  checkedAt: string,
+): CheckResult {
+  const { record, region } = target;
   const decision = decide(target.bucket, live, deps.config, record);
   const result: CheckResult = {
-    ...base,
-    region,
+    ...baseResult(target, checkedAt),
     status: decision.status,
     severity: decision.severity,
     findings: decision.findings,

@@ -11,7 +11,8 @@ import { DriftEventError, emitDriftEvents } from './aws/emitDriftEvents';
 import { TransientAwsError, describeError } from './aws/errors';
 import { listBucketPages, type BucketPage, type ListedBucket } from './aws/listBuckets';
 import { publishAlert } from './aws/publishAlert';
-import { checkTarget, type GuardDeps, type SweepRunner } from './guard';
+import { checkTargetLive, resultFromLive, type GuardDeps, type SweepRunner } from './guard';
+import type { CompactResult } from './domain/compactResult';
 
 /** Buckets checked at once. Each check is 1–3 small S3 calls; adaptive retry slows down on throttling. */
 export const DEFAULT_CONCURRENCY = 64;
@@ -42,6 +43,20 @@ export interface SweepOptions {
   onProgress?: (progress: SweepProgress) => void;
   /** Where the digest tells readers to see every bucket. */
   seeAll?: string;
+  /** Fan out to page workers past inlineMaxBuckets buckets (lib/sweepFanout.ts); none: always inline. */
+  fanOut?: SweepFanOutHook;
+}
+
+/** How runSweep hands a large account to the fan-out: the pages listed so far and the rest of the listing. */
+export interface SweepFanOutHook {
+  inlineMaxBuckets: number;
+  plan(
+    inv: Extract<Invocation, { kind: 'sweep' }>,
+    deps: GuardDeps,
+    listed: BucketPage[],
+    rest: AsyncIterator<BucketPage>,
+    ctx: { startedAt: string; concurrency: number },
+  ): Promise<SweepReport>;
 }
 
 /** What checking a run of buckets produced: enough to merge runs from separate invocations. */
@@ -52,6 +67,8 @@ export interface SweepOutcome {
   attention: CheckResult[];
   /** With keep `all`: every other result too. */
   others: CheckResult[];
+  /** With `compact`: a compact record (name, Region, live state) of each result in `attention`. */
+  compact?: CompactResult[];
 }
 
 export interface SweepSummaryReport {
@@ -64,6 +81,8 @@ export interface SweepSummaryReport {
   concurrency: number;
   digest: { published: boolean; messageId?: string; included: number; leftOut: number; bytes: number };
   driftEvents: number;
+  /** Present when the sweep was handed to page workers: they send the digest once every page is checked. */
+  fanOut?: { runId: string; pageCount: number };
 }
 
 export interface SweepReport extends Report {
@@ -95,9 +114,10 @@ export function clampConcurrency(value: number | undefined): number {
 export async function checkBuckets(
   pages: AsyncIterable<BucketPage>,
   deps: GuardDeps,
-  opts: Pick<SweepOptions, 'concurrency' | 'keep' | 'onProgress'> = {},
+  opts: Pick<SweepOptions, 'concurrency' | 'keep' | 'onProgress'> & { compact?: boolean } = {},
 ): Promise<SweepOutcome> {
   const outcome = emptyOutcome();
+  if (opts.compact) outcome.compact = [];
   const progress: SweepProgress = { listed: 0, checked: 0, listingDone: false };
   async function* buckets(): AsyncGenerator<ListedBucket> {
     for await (const page of pages) {
@@ -108,11 +128,13 @@ export async function checkBuckets(
     progress.listingDone = true;
   }
   await forEachConcurrent(buckets(), clampConcurrency(opts.concurrency), async (bucket) => {
-    const result = await checkOne(bucket, deps);
+    const { result, compact } = await checkOne(bucket, deps);
     outcome.total += 1;
     outcome.counts[result.status] = (outcome.counts[result.status] ?? 0) + 1;
-    if (ALERTING_STATUSES.has(result.status)) outcome.attention.push(result);
-    else if (opts.keep === 'all') outcome.others.push(result);
+    if (ALERTING_STATUSES.has(result.status)) {
+      outcome.attention.push(result);
+      if (outcome.compact && compact) outcome.compact.push(compact);
+    } else if (opts.keep === 'all') outcome.others.push(result);
     // The Lambda's report keeps only alerting results: log the rest so every bucket is on record.
     else
       deps.log?.info('bucket checked', {
@@ -127,12 +149,18 @@ export async function checkBuckets(
   return outcome;
 }
 
-async function checkOne(bucket: ListedBucket, deps: GuardDeps): Promise<CheckResult> {
+async function checkOne(
+  bucket: ListedBucket,
+  deps: GuardDeps,
+): Promise<{ result: CheckResult; compact?: CompactResult }> {
   try {
-    return await checkTarget(
+    const { result, live } = await checkTargetLive(
       { bucket: bucket.name, region: bucket.region, account: deps.account, trigger: 'sweep' },
       deps,
     );
+    return live
+      ? { result, compact: { bucket: bucket.name, region: result.region, state: live } }
+      : { result };
   } catch (err) {
     // Transient faults that outlasted the SDK's retries, and anything unexpected about one bucket,
     // must not stop the other 9,999: the bucket is reported as not verified, with the cause.
@@ -141,21 +169,54 @@ async function checkOne(bucket: ListedBucket, deps: GuardDeps): Promise<CheckRes
         bucket: bucket.name,
         error: describeError(err),
       });
+    const checkedAt = (deps.now ? deps.now() : new Date()).toISOString();
+    const fault = { kind: 'fault', message: describeError(err) } as const;
     return {
-      bucket: bucket.name,
-      account: deps.account,
-      region: bucket.region,
-      status: 'unverified',
-      severity: 'medium',
-      findings: [
-        { code: 'live-check-denied', message: `The live check kept failing: ${describeError(err)}` },
-      ],
-      alerted: false,
-      reason: describeError(err),
-      trigger: 'sweep',
-      checkedAt: (deps.now ? deps.now() : new Date()).toISOString(),
+      result: sweepFaultResult(bucket.name, bucket.region, deps.account, fault.message, checkedAt),
+      compact: { bucket: bucket.name, region: bucket.region, state: fault },
     };
   }
+}
+
+/** A sweep's bucket whose check kept failing: not verified, with the cause. */
+export function sweepFaultResult(
+  bucket: string,
+  region: string | undefined,
+  account: string | undefined,
+  message: string,
+  checkedAt: string,
+): CheckResult {
+  return {
+    bucket,
+    account,
+    region,
+    status: 'unverified',
+    severity: 'medium',
+    findings: [{ code: 'live-check-denied', message: `The live check kept failing: ${message}` }],
+    alerted: false,
+    reason: message,
+    trigger: 'sweep',
+    checkedAt,
+  };
+}
+
+/**
+ * The full result a compact record stands for, rebuilt with the same code as the check (resultFromLive,
+ * sweepFaultResult): same status, findings and remediation script as when the bucket was checked.
+ */
+export function expandCompact(
+  c: CompactResult,
+  deps: Pick<GuardDeps, 'config' | 'account'>,
+  checkedAt: string,
+): CheckResult {
+  if (c.state.kind === 'fault')
+    return sweepFaultResult(c.bucket, c.region, deps.account, c.state.message, checkedAt);
+  return resultFromLive(
+    { bucket: c.bucket, region: c.region, account: deps.account, trigger: 'sweep' },
+    c.state,
+    deps,
+    checkedAt,
+  );
 }
 
 /**
@@ -245,7 +306,26 @@ export async function runSweep(
   const startedAt = now();
   const concurrency = clampConcurrency(opts.concurrency);
   // ListBuckets is a global call; any Region's endpoint answers it, with each bucket's BucketRegion.
-  const pages = listBucketPages(deps.s3.get(deps.homeRegion), { pageSize: opts.pageSize });
+  let pages: AsyncIterable<BucketPage> = listBucketPages(deps.s3.get(deps.homeRegion), {
+    pageSize: opts.pageSize,
+  });
+  if (opts.fanOut) {
+    // List up to the threshold first: a small account is then checked inline from these pages, exactly
+    // as without fan-out; a larger one is handed to the planner with the pages listed so far.
+    const rest = pages[Symbol.asyncIterator]();
+    const listed: BucketPage[] = [];
+    let count = 0;
+    let next = await rest.next();
+    for (; !next.done; next = await rest.next()) {
+      listed.push(next.value);
+      count += next.value.buckets.length;
+      if (count > opts.fanOut.inlineMaxBuckets) break;
+    }
+    if (!next.done) return opts.fanOut.plan(inv, deps, listed, rest, { startedAt, concurrency });
+    pages = (async function* () {
+      yield* listed;
+    })();
+  }
   const outcome = await checkBuckets(pages, deps, { ...opts, concurrency });
   const finishedAt = now();
   deps.log?.info('sweep checked', { total: outcome.total, counts: outcome.counts, scheduled: inv.scheduled });

@@ -115,9 +115,14 @@ async function createReferencedTopic(t: Template, value: unknown): Promise<strin
  */
 async function createDedupeTable(t: Template, tableName: unknown): Promise<string | undefined> {
   if (typeof tableName !== 'string' || tableName === '') return undefined;
-  const tables = Object.values(t.Resources).filter((r) => r.Type === 'AWS::DynamoDB::Table');
+  // The table whose name is the DedupeTableName parameter (the sweep's run table is another one).
+  const tables = Object.values(t.Resources).filter(
+    (r) =>
+      r.Type === 'AWS::DynamoDB::Table' &&
+      JSON.stringify(r.Properties?.TableName) === JSON.stringify({ Ref: 'DedupeTableName' }),
+  );
   if (tables.length !== 1)
-    throw new Error(`expected one DynamoDB table in the stack, found ${tables.length}`);
+    throw new Error(`expected one de-duplication table in the stack, found ${tables.length}`);
   const props = (tables[0]?.Properties ?? {}) as Partial<CreateTableCommandInput>;
   await clients.dynamodb.send(
     new CreateTableCommand({

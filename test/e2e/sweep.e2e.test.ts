@@ -11,6 +11,7 @@
  * Pagination and BucketRegion are covered against the loopback server in test/integration.
  */
 import { CreateBucketCommand, type BucketLocationConstraint } from '@aws-sdk/client-s3';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -58,6 +59,8 @@ let driftQueue: Queue;
 let report: SweepReport;
 let digestBodies: string[];
 let driftBodies: string[];
+let pageQueue: Queue;
+let pageMessages: string[];
 
 beforeAll(async () => {
   const packageDir = inject('packageDir');
@@ -101,12 +104,33 @@ beforeAll(async () => {
     new PutTargetsCommand({ Rule: 'drift', Targets: [{ Id: 'q', Arn: driftQueue.arn }] }),
   );
 
+  // The fan-out's queue and table, as the sweep Region's stack has them: 300 buckets stay inline.
+  pageQueue = await createQueue(clients.sqs, 'mfa-delete-guard-prod-sweep-pages');
+  await clients.dynamodb.send(
+    new CreateTableCommand({
+      TableName: 'mfa-delete-guard-prod-sweep-runs',
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+    }),
+  );
+
   const invoke = packagedFunction({
     fn,
     taskRoot: codeDir(packageDir, fn.zip),
     account: ACCOUNT,
     region: REGION,
-    resolvedEnvironment: { ALERT_TOPIC_ARN: topic.TopicArn as string },
+    resolvedEnvironment: {
+      ALERT_TOPIC_ARN: topic.TopicArn as string,
+      SWEEP_RUN_TABLE: 'mfa-delete-guard-prod-sweep-runs',
+      SWEEP_QUEUE_URL: pageQueue.url,
+    },
     // No de-duplication table here: the sweep has no CloudTrail eventID to de-duplicate on.
     extraEnvironment: { AWS_ENDPOINT_URL: moto.url, AWS_ENDPOINT_URL_S3: split.url },
   });
@@ -118,9 +142,10 @@ beforeAll(async () => {
   if (!invocation.ok)
     throw new Error(`${invocation.errorType}: ${invocation.errorMessage}\n${invocation.logs}`);
   report = invocation.result;
-  [digestBodies, driftBodies] = await Promise.all([
+  [digestBodies, driftBodies, pageMessages] = await Promise.all([
     drainQueue(clients.sqs, alertQueue),
     drainQueue(clients.sqs, driftQueue),
+    drainQueue(clients.sqs, pageQueue),
   ]);
 }, 180_000);
 
@@ -134,6 +159,14 @@ describe('the packaged sweep over moto-listed buckets in four Regions', () => {
     expect(report.sweep.total).toBe(BUCKETS);
     expect(report.sweep.counts).toEqual({ drift: 60, compliant: 120, 'not-required': 120 });
     expect(drifting).toHaveLength(60);
+  });
+
+  it('stays in one invocation below sweepInlineMaxBuckets, though the fan-out is configured', () => {
+    expect(lambdaFunction(loadTemplate(inject('packageDir')), SWEEP_FUNCTION).environment).toMatchObject({
+      SWEEP_INLINE_MAX_BUCKETS: '20000',
+    });
+    expect(pageMessages).toEqual([]);
+    expect((report as { sweep: { fanOut?: unknown } }).sweep.fanOut).toBeUndefined();
   });
 
   it('takes the list from moto and asks each bucket in its own Region', () => {

@@ -38,14 +38,6 @@ function checkTarget(): Record<string, unknown> {
   return targets.find((t) => referencedId(t.Arn) === CHECK_FUNCTION)!;
 }
 
-function alarmOn(namespace: string, metric: string): CfnResource {
-  const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm').filter(
-    ([, a]) => props(a).Namespace === namespace && props(a).MetricName === metric,
-  );
-  expect(alarms.length, `an alarm on ${namespace} ${metric}`).toBeGreaterThanOrEqual(1);
-  return alarms[0]![1];
-}
-
 function alertTopicId(): string {
   const topics = resourcesOfType(template, 'AWS::SNS::Topic');
   expect(topics.length).toBeGreaterThanOrEqual(1);
@@ -165,7 +157,20 @@ describe('the check function', () => {
     expect(functions.map(([id]) => id)).toEqual(
       expect.arrayContaining(['CheckLambdaFunction', 'SweepLambdaFunction', 'SlackNotifierLambdaFunction']),
     );
+    // A function that an SQS event source mapping polls is invoked synchronously: its queue's redrive policy
+    // is its dead-letter path (checked under "the sweep fan-out"), and it has no invoke permission.
+    const polled = new Set(
+      resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').map(([, m]) =>
+        referencedId(props(m).FunctionName),
+      ),
+    );
+    const invokable = new Set(
+      resourcesOfType(template, 'AWS::Lambda::Permission').map(([, p]) =>
+        referencedId(props(p).FunctionName),
+      ),
+    );
     for (const [id, lambda] of functions) {
+      if (polled.has(id) && !invokable.has(id)) continue;
       const config = resourcesOfType(template, 'AWS::Lambda::EventInvokeConfig').find(
         ([, c]) => referencedId(props(c).FunctionName) === id,
       );
@@ -268,7 +273,14 @@ describe('the alert topic', () => {
 
 describe('alarms', () => {
   it('fires on check function errors, to the alert topic', () => {
-    const alarm = props(alarmOn('AWS/Lambda', 'Errors'));
+    const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm').filter(
+      ([, a]) =>
+        props(a).MetricName === 'Errors' &&
+        (props(a).Dimensions as { Value: unknown }[]).some((d) => referencedId(d.Value) === CHECK_FUNCTION),
+    );
+    expect(alarms.length, 'an Errors alarm on the check function').toBeGreaterThanOrEqual(1);
+    const alarm = props(alarms[0]![1]);
+    expect(alarm.Namespace).toBe('AWS/Lambda');
     const dimensions = alarm.Dimensions as { Name: string; Value: unknown }[];
     expect(dimensions.find((d) => d.Name === 'FunctionName')?.Value).toEqual({ Ref: CHECK_FUNCTION });
     expect((alarm.AlarmActions as unknown[]).map(referencedId)).toContain('AlertTopic');
@@ -277,8 +289,15 @@ describe('alarms', () => {
   });
 
   it('fires on any message in the dead-letter queue, to the alert topic', () => {
-    const alarm = props(alarmOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible'));
     const dlqId = referencedId((checkTarget().DeadLetterConfig as { Arn: unknown }).Arn);
+    const onQueue = resourcesOfType(template, 'AWS::CloudWatch::Alarm').filter(
+      ([, a]) =>
+        props(a).MetricName === 'ApproximateNumberOfMessagesVisible' &&
+        (props(a).Dimensions as { Value: unknown }[]).some((d) => referencedId(d.Value) === dlqId),
+    );
+    expect(onQueue.length, `an alarm on ${dlqId}`).toBeGreaterThanOrEqual(1);
+    const alarm = props(onQueue[0]![1]);
+    expect(alarm.Namespace).toBe('AWS/SQS');
     const dimensions = alarm.Dimensions as { Name: string; Value: unknown }[];
     expect(dimensions.find((d) => d.Name === 'QueueName')?.Value).toEqual({
       'Fn::GetAtt': [dlqId, 'QueueName'],
@@ -313,6 +332,92 @@ describe('alarms', () => {
       expect(found.length, `dead-letter alarm for ${id}`).toBeGreaterThanOrEqual(1);
       expect(found[0]!.Condition, id).toBe(resource(id).Condition);
     }
+  });
+});
+
+describe('the sweep fan-out', () => {
+  const queueId = 'SweepPageQueue';
+  const workerId = 'SweepPageLambdaFunction';
+  const mappings = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping');
+  const lambdaStatements = () =>
+    allPolicyStatements(template).filter(
+      (s) => s.where.startsWith('IamRoleLambdaExecution ') && s.statement.Effect === 'Allow',
+    );
+
+  it('puts the queue, its dead-letter queue, the table, the worker and its mapping in the sweep Region only', () => {
+    for (const id of [
+      queueId,
+      'SweepPageDeadLetterQueue',
+      'SweepRunTable',
+      workerId,
+      'SweepPageDeadLetterAlarm',
+    ])
+      expect(resource(id).Condition, id).toBe('IsSweepRegion');
+    expect(mappings.map(([, m]) => m.Condition)).toEqual(['IsSweepRegion']);
+  });
+
+  it('polls the page queue one message at a time, with partial failures and bounded concurrency', () => {
+    expect(mappings).toHaveLength(1);
+    const mapping = props(mappings[0]![1]);
+    expect(referencedId(mapping.EventSourceArn)).toBe(queueId);
+    expect(referencedId(mapping.FunctionName)).toBe(workerId);
+    expect(mapping.BatchSize).toBe(1);
+    expect(mapping.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+    expect(mapping.ScalingConfig).toEqual({ MaximumConcurrency: 10 });
+  });
+
+  it('encrypts both queues, parks a page that keeps failing, and alarms on it', () => {
+    const queue = props(resource(queueId));
+    expect(queue.SqsManagedSseEnabled).toBe(true);
+    const redrive = queue.RedrivePolicy as { deadLetterTargetArn: unknown; maxReceiveCount: number };
+    const dlqId = referencedId(redrive.deadLetterTargetArn)!;
+    expect(resource(dlqId).Type).toBe('AWS::SQS::Queue');
+    expect(props(resource(dlqId)).SqsManagedSseEnabled).toBe(true);
+    expect(redrive.maxReceiveCount).toBeGreaterThanOrEqual(2);
+    // A message must stay hidden for longer than the worker may run, or a slow page would be checked twice.
+    expect(Number(queue.VisibilityTimeout)).toBeGreaterThanOrEqual(
+      6 * Number(props(resource(workerId)).Timeout),
+    );
+    const alarm = props(resource('SweepPageDeadLetterAlarm'));
+    expect(alarm.MetricName).toBe('ApproximateNumberOfMessagesVisible');
+    expect((alarm.Dimensions as { Value: unknown }[]).map((d) => referencedId(d.Value))).toEqual([dlqId]);
+    expect((alarm.AlarmActions as unknown[]).map(referencedId)).toContain('AlertTopic');
+  });
+
+  it('keeps runs in an encrypted on-demand table whose items expire', () => {
+    const table = props(resource('SweepRunTable'));
+    expect(table.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(table.SSESpecification).toEqual({ SSEEnabled: true });
+    expect(table.TimeToLiveSpecification).toEqual({ AttributeName: 'expiration', Enabled: true });
+    expect(table.TableName).toBe('mfa-delete-guard-prod-sweep-runs');
+  });
+
+  it('grants SQS and the run table only by name, and no other queue may be polled', () => {
+    const sqs = lambdaStatements().filter((s) =>
+      asArray(s.statement.Action).some((a) => ['sqs:ReceiveMessage', 'sqs:DeleteMessage'].includes(a)),
+    );
+    expect(sqs).toHaveLength(1);
+    expect(asArray(sqs[0]!.statement.Resource).map(textOf)).toEqual([
+      'arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:mfa-delete-guard-prod-sweep-pages',
+    ]);
+    expect(props(resource(queueId)).QueueName).toBe('mfa-delete-guard-prod-sweep-pages');
+    const query = lambdaStatements().filter((s) => asArray(s.statement.Action).includes('dynamodb:Query'));
+    expect(query).toHaveLength(1);
+    expect(asArray(query[0]!.statement.Resource).map(textOf)).toEqual([
+      'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/mfa-delete-guard-prod-sweep-runs',
+    ]);
+  });
+
+  it('gives the planner the queue and table in the sweep Region only, and the threshold', () => {
+    const env = (props(resource('SweepLambdaFunction')).Environment as { Variables: Record<string, unknown> })
+      .Variables;
+    expect(env.SWEEP_INLINE_MAX_BUCKETS).toBe('20000');
+    expect(env.SWEEP_RUN_TABLE).toEqual({ 'Fn::If': ['IsSweepRegion', { Ref: 'SweepRunTable' }, ''] });
+    expect(env.SWEEP_QUEUE_URL).toEqual({ 'Fn::If': ['IsSweepRegion', { Ref: queueId }, ''] });
+    const workerEnv = (props(resource(workerId)).Environment as { Variables: Record<string, unknown> })
+      .Variables;
+    expect(workerEnv.SWEEP_RUN_TABLE).toEqual({ Ref: 'SweepRunTable' });
+    expect(props(resource(workerId)).Handler).toBe('functions/sweepPage.handler');
   });
 });
 
