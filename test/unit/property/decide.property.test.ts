@@ -1,28 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { decide } from '../../../lib/domain/decide';
-import type {
-  GuardConfig,
-  LiveState,
-  Severity,
-  Status,
-  VersioningChangeRecord,
+import {
+  SEVERITIES,
+  STATUSES,
+  type GuardConfig,
+  type LiveState,
+  type VersioningChangeRecord,
 } from '../../../lib/domain/types';
 import { NUM_RUNS, hostileName, timeoutFor } from './arbitraries';
-
-const STATUSES: Status[] = [
-  'drift',
-  'compliant',
-  'restored',
-  'attempt-failed',
-  'unverified',
-  'exempt',
-  'not-required',
-  'gone',
-  'ignored',
-  'invalid-input',
-];
-const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
 const versioning = fc.record({
   status: fc.constantFrom('Enabled' as const, 'Suspended' as const, 'Unversioned' as const),
