@@ -6,7 +6,7 @@ import { runInvocation } from '../lib/guard';
 import type { Report } from '../lib/domain/types';
 import { lambdaDeps, logger } from '../lib/runtime/lambdaDeps';
 import { dedupeFromEnv } from '../lib/idempotency';
-import { createSweepRunner, type SweepOptions } from '../lib/sweep';
+import { createSweepRunner, sweepElsewhereRunner, type SweepOptions } from '../lib/sweep';
 import { fanOutFromEnv, fanOutHook, sweepRunId } from '../lib/sweepFanout';
 
 // The Lambda's report keeps full results only for buckets that need a person (response limit 6 MB).
@@ -17,6 +17,9 @@ const sweepOptions: SweepOptions = {
 const sweep = createSweepRunner(sweepOptions);
 // In the sweep Region of a deployed stack: accounts above SWEEP_INLINE_MAX_BUCKETS fan out to sweepPage.
 const fanOut = fanOutFromEnv(process.env);
+
+// The check function names the sweep function here: it refuses {"all": true} rather than fail at ListBuckets.
+const sweepVia = process.env.SWEEP_VIA_FUNCTION?.trim();
 
 // At-least-once delivery: with IDEMPOTENCY_TABLE set, a repeated CloudTrail event does not alert twice.
 const dedupe = dedupeFromEnv(process.env, logger);
@@ -29,9 +32,11 @@ export const checkHandler = async (event: unknown, context: Context): Promise<Re
     deps.dedupe = dedupe;
   }
   // The run ID comes from the scheduled event, so that Lambda's retry of the same event finds its run.
-  const runner = fanOut
-    ? createSweepRunner({ ...sweepOptions, fanOut: fanOutHook(fanOut, sweepRunId(event)) })
-    : sweep;
+  const runner = sweepVia
+    ? sweepElsewhereRunner(sweepVia)
+    : fanOut
+      ? createSweepRunner({ ...sweepOptions, fanOut: fanOutHook(fanOut, sweepRunId(event)) })
+      : sweep;
   const report = await runInvocation(parseInvocation(event), deps, runner);
   for (const r of report.results) {
     logger.info('bucket checked', {

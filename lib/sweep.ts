@@ -292,6 +292,35 @@ export async function deliverSweep(
   };
 }
 
+/**
+ * The runner of a function that does not sweep (the check function: its role may not list buckets). A
+ * manual `{"all": true}` gets an `invalid-input` result that names the function to invoke instead; a
+ * scheduled event throws, since a schedule pointed at the wrong function is a fault worth an alarm.
+ */
+export function sweepElsewhereRunner(sweepFunction: string): SweepRunner {
+  return (inv, deps) => {
+    const reason = `this function does not sweep (its role may not list buckets); invoke the sweep function ${sweepFunction}: serverless invoke -f sweep --data '{"all": true}'`;
+    if (inv.scheduled) throw new Error(reason);
+    deps.log?.warn('sweep refused', { reason });
+    const checkedAt = (deps.now ? deps.now() : new Date()).toISOString();
+    return Promise.resolve({
+      results: [
+        {
+          bucket: '',
+          account: deps.account,
+          status: 'invalid-input',
+          severity: 'low',
+          findings: [],
+          alerted: false,
+          reason,
+          trigger: 'manual',
+          checkedAt,
+        },
+      ],
+    });
+  };
+}
+
 /** The runner `runInvocation` delegates `{kind: 'sweep'}` to. */
 export function createSweepRunner(opts: SweepOptions = {}): SweepRunner {
   return (inv, deps) => runSweep(inv, deps, opts);

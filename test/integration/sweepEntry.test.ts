@@ -1,5 +1,5 @@
 // The sweep through its entry points: the real Lambda handler (schedule, {"all": true}) and the CLI.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../lib/cli/main';
 import type { SweepReport } from '../../lib/sweep';
 import { lambdaContext } from '../support/lambdaContext';
@@ -58,6 +58,41 @@ describe('the Lambda handler', () => {
     expect(fake.published).toHaveLength(1);
     expect(fake.published[0]?.Subject).toBe(`[CRITICAL] S3 MFA delete sweep: 1 in drift (${ACCOUNT})`);
     expect(fake.putEvents.map((e) => JSON.parse(e.Detail).bucket)).toEqual(['entry-drift']);
+  });
+});
+
+describe('the check function (SWEEP_VIA_FUNCTION set: its role may not list buckets)', () => {
+  let checkOnly: typeof handler;
+  beforeAll(async () => {
+    process.env.SWEEP_VIA_FUNCTION = 'mfa-delete-guard-prod-sweep';
+    vi.resetModules();
+    ({ handler: checkOnly } = await import('../../functions/check'));
+  });
+  afterAll(() => {
+    delete process.env.SWEEP_VIA_FUNCTION;
+    vi.resetModules();
+  });
+
+  it('answers {"all": true} by naming the sweep function, without listing or publishing', async () => {
+    const report = (await checkOnly(loadEvent('manual-all.json'), lambdaContext())) as SweepReport;
+    expect(report.results).toHaveLength(1);
+    expect(report.results[0]).toMatchObject({ status: 'invalid-input', alerted: false });
+    expect(report.results[0]?.reason).toContain('invoke the sweep function mfa-delete-guard-prod-sweep');
+    expect(report.results[0]?.reason).toContain(`serverless invoke -f sweep --data '{"all": true}'`);
+    expect(fake.stats().byOperation.ListBuckets ?? 0).toBe(0);
+    expect(fake.published).toHaveLength(0);
+  });
+
+  it('fails a scheduled sweep sent to it (a misrouted schedule must raise the Errors alarm)', async () => {
+    await expect(checkOnly(loadEvent('scheduled-sweep.json'), lambdaContext())).rejects.toThrow(
+      /does not sweep/,
+    );
+    expect(fake.stats().byOperation.ListBuckets ?? 0).toBe(0);
+  });
+
+  it('still checks a named bucket', async () => {
+    const report = (await checkOnly({ bucket: 'entry-drift' }, lambdaContext())) as SweepReport;
+    expect(report.results.map((r) => [r.bucket, r.status])).toEqual([['entry-drift', 'drift']]);
   });
 });
 

@@ -339,10 +339,8 @@ describe('the sweep fan-out', () => {
   const queueId = 'SweepPageQueue';
   const workerId = 'SweepPageLambdaFunction';
   const mappings = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping');
-  const lambdaStatements = () =>
-    allPolicyStatements(template).filter(
-      (s) => s.where.startsWith('IamRoleLambdaExecution ') && s.statement.Effect === 'Allow',
-    );
+  const allows = () => allPolicyStatements(template).filter((s) => s.statement.Effect === 'Allow');
+  const roleOf = (where: string) => where.split(' ')[0];
 
   it('puts the queue, its dead-letter queue, the table, the worker and its mapping in the sweep Region only', () => {
     for (const id of [
@@ -392,20 +390,31 @@ describe('the sweep fan-out', () => {
     expect(table.TableName).toBe('mfa-delete-guard-prod-sweep-runs');
   });
 
-  it('grants SQS and the run table only by name, and no other queue may be polled', () => {
-    const sqs = lambdaStatements().filter((s) =>
+  it('lets only the worker poll the page queue, and only the planner and the worker use the run table', () => {
+    const polls = allows().filter((s) =>
       asArray(s.statement.Action).some((a) => ['sqs:ReceiveMessage', 'sqs:DeleteMessage'].includes(a)),
     );
-    expect(sqs).toHaveLength(1);
-    expect(asArray(sqs[0]!.statement.Resource).map(textOf)).toEqual([
-      'arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:mfa-delete-guard-prod-sweep-pages',
+    expect(polls.map((s) => roleOf(s.where))).toEqual(['SweepPageRole']);
+    expect(asArray(polls[0]!.statement.Resource).map(referencedId)).toEqual([queueId]);
+    const sends = allows().filter((s) =>
+      asArray(s.statement.Resource).some((r) => referencedId(r) === queueId),
+    );
+    expect(sends.map((s) => [roleOf(s.where), s.onlyIf]).sort()).toEqual([
+      ['SweepPageRole', undefined],
+      ['SweepRole', 'IsSweepRegion'],
     ]);
-    expect(props(resource(queueId)).QueueName).toBe('mfa-delete-guard-prod-sweep-pages');
-    const query = lambdaStatements().filter((s) => asArray(s.statement.Action).includes('dynamodb:Query'));
-    expect(query).toHaveLength(1);
-    expect(asArray(query[0]!.statement.Resource).map(textOf)).toEqual([
-      'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/mfa-delete-guard-prod-sweep-runs',
+    const table = allows().filter((s) =>
+      asArray(s.statement.Resource).some(
+        (r) => referencedId(r) === 'SweepRunTable' || textOf(r)?.includes('sweep-runs'),
+      ),
+    );
+    expect(table.map((s) => [roleOf(s.where), s.onlyIf]).sort()).toEqual([
+      ['SweepPageRole', undefined],
+      ['SweepRole', 'IsSweepRegion'],
     ]);
+    // Reading a whole run back is the completing worker's job, never the planner's.
+    const query = allows().filter((s) => asArray(s.statement.Action).includes('dynamodb:Query'));
+    expect(query.map((s) => roleOf(s.where))).toEqual(['SweepPageRole']);
   });
 
   it('gives the planner the queue and table in the sweep Region only, and the threshold', () => {
@@ -418,6 +427,160 @@ describe('the sweep fan-out', () => {
       .Variables;
     expect(workerEnv.SWEEP_RUN_TABLE).toEqual({ Ref: 'SweepRunTable' });
     expect(props(resource(workerId)).Handler).toBe('functions/sweepPage.handler');
+  });
+});
+
+// Every grant of each function's role: `action on resource` (a stack resource by logical ID, else the ARN),
+// with the condition of an Fn::If around its policy. A grant that is added, widened or lost fails the test.
+const LOGS = 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:';
+const BUCKETS = 'arn:${AWS::Partition}:s3:::*';
+const BUS = 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default';
+const BUCKET_READS = [
+  's3:GetBucketVersioning',
+  's3:GetBucketTagging',
+  's3:GetLifecycleConfiguration',
+  's3:ListBucket',
+];
+const grants = (actions: string[], resource: string, onlyIf?: string) =>
+  actions.map((a) => `${a} on ${resource}${onlyIf ? ` if ${onlyIf}` : ''}`);
+const logGrants = (functionName: string) =>
+  grants(['logs:CreateLogStream', 'logs:PutLogEvents'], `${LOGS}/aws/lambda/${functionName}:*`);
+const alerting = [
+  ...grants(BUCKET_READS, BUCKETS),
+  ...grants(['sns:Publish'], 'AlertTopic'),
+  ...grants(['kms:GenerateDataKey*', 'kms:Decrypt'], 'AlertTopicKey'),
+  ...grants(['events:PutEvents'], BUS),
+];
+const EXPECTED_GRANTS: Record<string, { fn: string; role: string; grants: string[] }> = {
+  check: {
+    fn: 'CheckLambdaFunction',
+    role: 'CheckRole',
+    grants: [
+      ...logGrants('mfa-delete-guard-prod-check'),
+      ...alerting,
+      ...grants(['sqs:SendMessage'], 'CheckDeadLetterQueue'),
+      ...grants(
+        ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        'DedupeTable',
+        'HasDedupeTable',
+      ),
+    ],
+  },
+  sweep: {
+    fn: 'SweepLambdaFunction',
+    role: 'SweepRole',
+    grants: [
+      ...logGrants('mfa-delete-guard-prod-sweep'),
+      ...grants(['s3:ListAllMyBuckets'], '*'),
+      ...alerting,
+      ...grants(['sqs:SendMessage'], 'CheckDeadLetterQueue'),
+      // The planner: pages to the queue; createRun, its retry's getRun, setPageCount.
+      ...grants(['sqs:SendMessage'], 'SweepPageQueue', 'IsSweepRegion'),
+      ...grants(
+        ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        'SweepRunTable',
+        'IsSweepRegion',
+      ),
+    ],
+  },
+  sweepPage: {
+    fn: 'SweepPageLambdaFunction',
+    role: 'SweepPageRole',
+    grants: [
+      ...logGrants('mfa-delete-guard-prod-sweepPage'),
+      ...alerting,
+      ...grants(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], 'SweepPageQueue'),
+      ...grants(
+        ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+        'SweepRunTable',
+      ),
+    ],
+  },
+};
+
+describe('function roles', () => {
+  const roleGrants = (roleId: string): string[] =>
+    allPolicyStatements(template)
+      .filter((s) => s.where.startsWith(`${roleId} `))
+      .flatMap(({ statement, onlyIf }) => {
+        expect(statement.Effect, `${roleId}: Allow only`).toBe('Allow');
+        expect(statement.Condition, `${roleId}: no conditional grant expected here`).toBeUndefined();
+        return asArray(statement.Resource as unknown[]).flatMap((r) =>
+          grants(asArray(statement.Action), referencedId(r) ?? textOf(r) ?? JSON.stringify(r), onlyIf),
+        );
+      })
+      .sort();
+
+  it('gives each function its own role, under the same condition as the function', () => {
+    const roles = new Set<string>();
+    for (const [id, fn] of resourcesOfType(template, 'AWS::Lambda::Function')) {
+      const roleId = referencedId(props(fn).Role);
+      expect(roleId, `${id} has a role of this stack`).toBeDefined();
+      expect(roles.has(roleId!), `${id} shares ${roleId}`).toBe(false);
+      roles.add(roleId!);
+      const role = resource(roleId!);
+      expect(role.Type).toBe('AWS::IAM::Role');
+      expect(role.Condition, roleId).toBe(fn.Condition);
+      expect(props(role).ManagedPolicyArns, roleId).toBeUndefined();
+      expect(props(role).AssumeRolePolicyDocument, roleId).toEqual({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+        ],
+      });
+    }
+    for (const { fn, role } of Object.values(EXPECTED_GRANTS))
+      expect(referencedId(props(resource(fn)).Role)).toBe(role);
+  });
+
+  it("leaves no shared or unused role (osls's IamRoleLambdaExecution is gone)", () => {
+    expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
+    const used = new Set(
+      [
+        ...resourcesOfType(template, 'AWS::Lambda::Function').map(([, f]) => props(f).Role),
+        ...resourcesOfType(template, 'AWS::Chatbot::SlackChannelConfiguration').map(
+          ([, c]) => props(c).IamRoleArn,
+        ),
+      ].map(referencedId),
+    );
+    for (const [id] of resourcesOfType(template, 'AWS::IAM::Role'))
+      expect(used.has(id), `${id} is used`).toBe(true);
+  });
+
+  it.each(Object.entries(EXPECTED_GRANTS))(
+    'grants the %s function exactly what its code path calls',
+    (_name, { role, grants: expected }) => {
+      expect(roleGrants(role)).toEqual([...expected].sort());
+    },
+  );
+
+  it("writes logs only to its own function's log group", () => {
+    for (const { fn, role } of Object.values(EXPECTED_GRANTS)) {
+      const group = `/aws/lambda/${String(props(resource(fn)).FunctionName)}`;
+      expect(
+        resourcesOfType(template, 'AWS::Logs::LogGroup').map(([, g]) => props(g).LogGroupName),
+      ).toContain(group);
+      const logs = roleGrants(role).filter((g) => g.startsWith('logs:'));
+      expect(logs, role).toEqual([
+        `logs:CreateLogStream on ${LOGS}${group}:*`,
+        `logs:PutLogEvents on ${LOGS}${group}:*`,
+      ]);
+    }
+  });
+
+  it('keeps the check role away from the listing, the fan-out queue and the run table', () => {
+    const check = roleGrants('CheckRole');
+    expect(check.filter((g) => g.startsWith('s3:ListAllMyBuckets'))).toEqual([]);
+    expect(check.filter((g) => g.startsWith('sqs:'))).toEqual(['sqs:SendMessage on CheckDeadLetterQueue']);
+    expect(check.filter((g) => /SweepRunTable|SweepPageQueue|sweep-runs|sweep-pages/.test(g))).toEqual([]);
+  });
+
+  it('lets only the sweep function list the buckets', () => {
+    const listers = allPolicyStatements(template).filter(
+      (s) => s.statement.Effect === 'Allow' && asArray(s.statement.Action).includes('s3:ListAllMyBuckets'),
+    );
+    expect(listers.map((s) => s.where)).toEqual(['SweepRole (AWS::IAM::Role)']);
+    expect(roleGrants('SweepPageRole').filter((g) => g.startsWith('s3:ListAllMyBuckets'))).toEqual([]);
   });
 });
 
@@ -445,16 +608,15 @@ const RESOURCE_WILDCARDS_JUSTIFIED: {
       's3:GetBucketVersioning',
       's3:GetBucketTagging',
       's3:GetLifecycleConfiguration',
-      's3:GetBucketLocation',
       's3:ListBucket',
     ],
     reason: 'the guard reads every bucket the account owns; bucket ARNs carry no account to scope by',
   },
   {
     resource:
-      /^arn:\$\{AWS::Partition\}:logs:\$\{AWS::Region\}:\$\{AWS::AccountId\}:log-group:\/aws\/lambda\/mfa-delete-guard-[\w-]+\*?:\*(:\*)?$/,
-    actions: ['logs:CreateLogStream', 'logs:CreateLogGroup', 'logs:TagResource', 'logs:PutLogEvents'],
-    reason: "the streams of this stack's function log groups (osls's statement: all of the stack's groups)",
+      /^arn:\$\{AWS::Partition\}:logs:\$\{AWS::Region\}:\$\{AWS::AccountId\}:log-group:\/aws\/lambda\/mfa-delete-guard-[\w-]+:\*$/,
+    actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    reason: "the streams of one function's log group (each role names its own function's group)",
   },
   {
     resource: /^arn:\$\{AWS::Partition\}:kms:\$\{AWS::Region\}:\$\{AWS::AccountId\}:key\/\*$/,

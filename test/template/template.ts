@@ -72,11 +72,28 @@ export interface LocatedStatement {
   /** Identity policies grant to their role; resource policies (key, queue, bucket, topic) name principals. */
   kind: 'identity' | 'resource';
   statement: PolicyStatement;
+  /** The condition an `Fn::If` around the policy puts on it (its true branch), if any. */
+  onlyIf?: string;
+}
+
+/**
+ * The values an `Fn::If` may take, each with the condition it depends on (`!X` for the false branch);
+ * `AWS::NoValue` is dropped. Anything else is itself, unconditionally.
+ */
+export function ifBranches(value: unknown): { value: unknown; onlyIf?: string }[] {
+  const fnIf = (value as Record<string, unknown> | null)?.['Fn::If'];
+  if (!Array.isArray(fnIf) || typeof fnIf[0] !== 'string') return [{ value }];
+  const condition = fnIf[0];
+  return [
+    { value: fnIf[1], onlyIf: condition },
+    { value: fnIf[2], onlyIf: `!${condition}` },
+  ].filter((b) => referencedId(b.value) !== 'AWS::NoValue');
 }
 
 function statementsOf(document: unknown): PolicyStatement[] {
-  const statement = (document as { Statement?: PolicyStatement | PolicyStatement[] } | undefined)?.Statement;
-  return asArray(statement);
+  const statement = (document as { Statement?: unknown } | undefined)?.Statement;
+  // A statement inside an Fn::If counts in both branches, so that no test can overlook it.
+  return asArray(statement).flatMap((s) => ifBranches(s).map((b) => b.value as PolicyStatement));
 }
 
 /** Every IAM-language statement anywhere in the template: role/managed/inline policies and resource policies. */
@@ -85,15 +102,19 @@ export function allPolicyStatements(template: CfnTemplate): LocatedStatement[] {
   for (const [id, resource] of Object.entries(template.Resources)) {
     const p = props(resource);
     const where = `${id} (${resource.Type})`;
-    const add = (kind: LocatedStatement['kind'], document: unknown) => {
-      for (const statement of statementsOf(document)) located.push({ where, kind, statement });
+    const add = (kind: LocatedStatement['kind'], document: unknown, onlyIf?: string) => {
+      for (const statement of statementsOf(document))
+        located.push({ where, kind, statement, ...(onlyIf && { onlyIf }) });
     };
     switch (resource.Type) {
       case 'AWS::IAM::Role':
       case 'AWS::IAM::User':
       case 'AWS::IAM::Group':
-        for (const policy of asArray(p.Policies as { PolicyDocument: unknown }[] | undefined)) {
-          add('identity', policy.PolicyDocument);
+        // A policy may sit in an Fn::If (e.g. grants on resources that exist only under a condition).
+        for (const entry of asArray(p.Policies as unknown[] | undefined)) {
+          for (const { value, onlyIf } of ifBranches(entry)) {
+            add('identity', (value as { PolicyDocument?: unknown }).PolicyDocument, onlyIf);
+          }
         }
         break;
       case 'AWS::IAM::Policy':
