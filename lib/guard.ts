@@ -57,27 +57,34 @@ export interface CheckTarget {
 
 export type SweepRunner = (inv: Extract<Invocation, { kind: 'sweep' }>, deps: GuardDeps) => Promise<Report>;
 
+/** The result for an input that was never checked: not ours (`ignored`) or not understood (`invalid-input`). */
+export function uncheckedResult(
+  inv: Extract<Invocation, { kind: 'ignored' | 'invalid' }>,
+  checkedAt: string,
+): CheckResult {
+  const status = inv.kind === 'ignored' ? 'ignored' : 'invalid-input';
+  return {
+    bucket: inv.kind === 'invalid' ? (inv.bucket ?? '') : '',
+    account: inv.kind === 'invalid' ? inv.account : undefined,
+    region: inv.kind === 'invalid' ? inv.region : undefined,
+    status,
+    severity: status === 'ignored' ? 'info' : 'low',
+    findings: [],
+    alerted: false,
+    reason: inv.reason,
+    trigger: 'manual',
+    checkedAt,
+  };
+}
+
 /** Run one invocation end to end and return the report. Throws only for faults worth a retry. */
 export async function runInvocation(inv: Invocation, deps: GuardDeps, sweep?: SweepRunner): Promise<Report> {
   const now = () => (deps.now ? deps.now() : new Date()).toISOString();
   switch (inv.kind) {
     case 'ignored':
     case 'invalid': {
-      const status = inv.kind === 'ignored' ? 'ignored' : 'invalid-input';
-      deps.log?.warn(`input ${status}`, { reason: inv.reason });
-      const bucket = inv.kind === 'invalid' ? (inv.bucket ?? '') : '';
-      const result: CheckResult = {
-        bucket,
-        account: inv.kind === 'invalid' ? inv.account : undefined,
-        region: inv.kind === 'invalid' ? inv.region : undefined,
-        status,
-        severity: status === 'ignored' ? 'info' : 'low',
-        findings: [],
-        alerted: false,
-        reason: inv.reason,
-        trigger: 'manual',
-        checkedAt: now(),
-      };
+      const result = uncheckedResult(inv, now());
+      deps.log?.warn(`input ${result.status}`, { reason: inv.reason });
       return { results: [result] };
     }
     case 'event': {

@@ -1,10 +1,10 @@
-// Check results for the golden files, built with the real domain code (parse, decide, remediation
-// script) from the sample events and the live states in events/scenarios.json, on a fixed clock.
-// Pure: no AWS, no network, so the rendering is the only thing a golden diff can show.
-import { decide } from '../../lib/domain/decide';
+// Check results for the golden files, built with the code the handler uses (parse, then resultFromLive:
+// decide and the remediation script) from the sample events and the live states in events/scenarios.json,
+// on a fixed clock. No AWS call, no network, so the rendering is the only thing a golden diff can show.
+import { resultFromLive, uncheckedResult } from '../../lib/guard';
 import { parseInvocation } from '../../lib/domain/parseInvocation';
 import { remediationScript } from '../../lib/domain/remediationScript';
-import { eventFieldsOf, type CheckResult, type GuardConfig, type LiveState, type VersioningChangeRecord } from '../../lib/domain/types';
+import { type CheckResult, type GuardConfig, type LiveState, type VersioningChangeRecord } from '../../lib/domain/types';
 import type { FakeBucket } from '../support/fakeAws';
 import { loadEvent, scenarioFile, type Scenario } from '../support/scenarios';
 
@@ -28,28 +28,8 @@ function liveFor(bucket: FakeBucket | undefined, scenario: Scenario): LiveState 
 
 /** The result checkTarget would reach for a CloudTrail record against a known live state. */
 export function resultFor(record: VersioningChangeRecord, live: LiveState): CheckResult {
-  const decision = decide(record.bucket, live, CONFIG, record);
-  const result: CheckResult = {
-    bucket: record.bucket,
-    account: record.account,
-    region: record.region,
-    status: decision.status,
-    severity: decision.severity,
-    findings: decision.findings,
-    ...eventFieldsOf(record),
-    alerted: false,
-    trigger: 'cloudtrail',
-    checkedAt: CHECKED_AT,
-    ...(live.kind === 'observed' && { versioning: live.versioning }),
-    ...(live.kind === 'denied' && { reason: live.message }),
-  };
-  if (decision.status === 'drift' && live.kind === 'observed') {
-    result.remediation = remediationScript(
-      { bucket: record.bucket, account: record.account, region: record.region, lifecycle: live.lifecycle },
-      { profile: CONFIG.rootProfile },
-    );
-  }
-  return result;
+  const target = { bucket: record.bucket, region: record.region, account: record.account, record, trigger: 'cloudtrail' as const };
+  return resultFromLive(target, live, { config: CONFIG }, CHECKED_AT);
 }
 
 export interface Fixture {
@@ -64,20 +44,7 @@ export function scenarioFixtures(): Fixture[] {
     const name = scenario.event.replace(/\.json$/, '');
     const inv = parseInvocation(loadEvent(scenario.event));
     if (inv.kind === 'manual' || inv.kind === 'sweep') throw new Error(`${scenario.event} is not an event`);
-    if (inv.kind !== 'event') {
-      const status = inv.kind === 'ignored' ? 'ignored' : 'invalid-input';
-      const result: CheckResult = {
-        bucket: inv.kind === 'invalid' ? (inv.bucket ?? '') : '',
-        status,
-        severity: status === 'ignored' ? 'info' : 'low',
-        findings: [],
-        alerted: false,
-        reason: inv.reason,
-        trigger: 'manual',
-        checkedAt: CHECKED_AT,
-      };
-      return { name, result };
-    }
+    if (inv.kind !== 'event') return { name, result: uncheckedResult(inv, CHECKED_AT) };
     const bucket = file.buckets.find((b) => b.name === inv.record.bucket);
     const spec = bucket && { ...bucket, ...scenario.liveOverride?.[bucket.name] };
     return { name, result: resultFor(inv.record, liveFor(spec, scenario)) };
