@@ -32,7 +32,7 @@ Checks S3 buckets' live versioning and MFA delete state with your AWS credential
   --account ID        the account ID for the remediation script (default: asked of STS)
   --topic-arn ARN     publish alerts to this SNS topic
   --event-bus NAME    emit drift events to this EventBridge bus
-  --concurrency N     buckets checked at once with --all (default 64)
+  --concurrency N     buckets checked at once with --all (default 24)
 
 Exit status: 0 no drift, 1 drift found, 2 bad usage or input, 3 some bucket could not be verified,
 4 the check could not run (no credentials, AWS unreachable or failing).`;
