@@ -11,7 +11,7 @@ import { DriftEventError, emitDriftEvents } from './aws/emitDriftEvents';
 import { TransientAwsError, describeError } from './aws/errors';
 import { listBucketPages, type BucketPage, type ListedBucket } from './aws/listBuckets';
 import { publishAlert } from './aws/publishAlert';
-import { checkTargetLive, resultFromLive, type GuardDeps, type SweepRunner } from './guard';
+import { checkTargetLive, resultFromLive, uncheckedResult, type GuardDeps, type SweepRunner } from './guard';
 import type { CompactResult } from './domain/compactResult';
 
 /** Buckets checked at once. Each check is 1–3 small S3 calls; adaptive retry slows down on throttling. */
@@ -306,19 +306,7 @@ export function sweepElsewhereRunner(sweepFunction: string): SweepRunner {
     deps.log?.warn('sweep refused', { reason });
     const checkedAt = (deps.now ? deps.now() : new Date()).toISOString();
     return Promise.resolve({
-      results: [
-        {
-          bucket: '',
-          account: deps.account,
-          status: 'invalid-input',
-          severity: 'low',
-          findings: [],
-          alerted: false,
-          reason,
-          trigger: 'manual',
-          checkedAt,
-        },
-      ],
+      results: [uncheckedResult({ kind: 'invalid', reason, account: deps.account }, checkedAt)],
     });
   };
 }
