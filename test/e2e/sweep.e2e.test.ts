@@ -11,13 +11,12 @@
  * Pagination and BucketRegion are covered against the loopback server in test/integration.
  */
 import { CreateBucketCommand, type BucketLocationConstraint } from '@aws-sdk/client-s3';
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Report } from '../../lib/domain/types';
 import { startFakeAws, type FakeAws, type FakeBucket } from '../support/fakeAws';
-import { startMoto, type Moto } from '../support/moto';
+import { createSweepRunTable, startMoto, type Moto } from '../support/moto';
 import { loadEvent } from '../support/scenarios';
 import { createQueue, drainQueue, motoClients, REGION, type Queue } from './support/motoClients';
 import { codeDir, lambdaFunction, loadTemplate, SWEEP_FUNCTION } from './support/package';
@@ -106,20 +105,7 @@ beforeAll(async () => {
 
   // The fan-out's queue and table, as the sweep Region's stack has them: 300 buckets stay inline.
   pageQueue = await createQueue(clients.sqs, 'mfa-delete-guard-prod-sweep-pages');
-  await clients.dynamodb.send(
-    new CreateTableCommand({
-      TableName: 'mfa-delete-guard-prod-sweep-runs',
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-    }),
-  );
+  await createSweepRunTable(clients.dynamodb, 'mfa-delete-guard-prod-sweep-runs');
 
   const invoke = packagedFunction({
     fn,

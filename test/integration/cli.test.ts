@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../lib/cli/main';
 import type { Report } from '../../lib/domain/types';
 import { startFakeAws, type FakeAws } from '../support/fakeAws';
-import { EVENTS_DIR, arrange, scenarioFile } from '../support/scenarios';
+import { EVENTS_DIR, scenarioFile, resetToSampleBuckets } from '../support/scenarios';
 
 let fake: FakeAws;
 const file = scenarioFile();
@@ -25,7 +25,7 @@ beforeAll(async () => {
   process.env.AWS_ENDPOINT_URL = fake.url;
 });
 afterAll(() => fake.close());
-beforeEach(() => arrange(fake, file, { event: '', expect: '', severity: '' }));
+beforeEach(() => resetToSampleBuckets(fake, file));
 
 describe('mfa-delete-guard check', () => {
   it('exits 1 on drift and prints a table and the remediation script', async () => {

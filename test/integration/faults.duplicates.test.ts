@@ -9,11 +9,11 @@ import {
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import { startFakeAws, type FakeAws } from '../support/fakeAws';
+import { loadCheckHandler, type CheckHandler } from '../support/checkHandler';
 import { lambdaContext } from '../support/lambdaContext';
 import { startMoto, type Moto } from '../support/moto';
-import { loadEvent, scenarioFile } from '../support/scenarios';
+import { loadEvent, resetToSampleBuckets } from '../support/scenarios';
 import { createDeliveryDedupe, dedupeFromEnv } from '../../lib/idempotency';
-import type { Report } from '../../lib/domain/types';
 
 const TABLE = 'mfa-delete-guard-test-dedupe';
 const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:mfa-delete-guard-dedupe';
@@ -25,22 +25,18 @@ const DRIFT_EVENT = loadEvent('cloudtrail-mfa-delete-disabled.json') as {
 let fake: FakeAws;
 let moto: Moto;
 let ddb: DynamoDBClient;
-let handler: (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<Report>;
+let handler: CheckHandler;
 
 beforeAll(async () => {
   [fake, moto] = await Promise.all([startFakeAws(), startMoto()]);
   ddb = new DynamoDBClient({ endpoint: moto.url, region: 'eu-west-1' });
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL: fake.url,
+  handler = await loadCheckHandler(fake, {
     // The SDK's service-specific endpoint: only DynamoDB goes to moto.
     AWS_ENDPOINT_URL_DYNAMODB: moto.url,
     ALERT_TOPIC_ARN: TOPIC,
-    EVENT_BUS_NAME: 'default',
     IDEMPOTENCY_TABLE: TABLE,
     IDEMPOTENCY_WINDOW_SECONDS: '3600',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
   });
-  ({ handler } = await import('../../functions/check'));
 }, 60_000);
 
 afterAll(async () => {
@@ -49,9 +45,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  fake.reset();
-  fake.buckets.clear();
-  for (const b of scenarioFile().buckets) fake.addBucket(b);
+  resetToSampleBuckets(fake);
   await ddb.send(new DeleteTableCommand({ TableName: TABLE })).catch(() => undefined);
   // As the stack creates it: key `id`, on-demand; Powertools writes `expiration` for the TTL.
   await ddb.send(

@@ -4,9 +4,9 @@
 // keeps the event. Each "retry" below is the same event handed to the handler again once the fault is gone.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeAws, type FakeAws } from '../support/fakeAws';
+import { loadCheckHandler, type CheckHandler } from '../support/checkHandler';
 import { lambdaContext } from '../support/lambdaContext';
-import { loadEvent, scenarioFile } from '../support/scenarios';
-import type { Report } from '../../lib/domain/types';
+import { loadEvent, resetToSampleBuckets } from '../support/scenarios';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:mfa-delete-guard-faults';
 const MAX_ATTEMPTS = 3;
@@ -14,28 +14,21 @@ const REQUEST_TIMEOUT_MS = 400;
 const DRIFT_EVENT = loadEvent('cloudtrail-mfa-delete-disabled.json');
 
 let fake: FakeAws;
-let handler: (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<Report>;
+let handler: CheckHandler;
 
 beforeAll(async () => {
   fake = await startFakeAws();
   // Read by lib/aws/clients.ts when the handler module loads.
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL: fake.url,
+  handler = await loadCheckHandler(fake, {
     ALERT_TOPIC_ARN: TOPIC,
-    EVENT_BUS_NAME: 'default',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
     AWS_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
     AWS_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
   });
-  delete process.env.IDEMPOTENCY_TABLE;
-  ({ handler } = await import('../../functions/check'));
 });
 afterAll(() => fake.close());
 
 beforeEach(() => {
-  fake.reset();
-  fake.buckets.clear();
-  for (const b of scenarioFile().buckets) fake.addBucket(b);
+  resetToSampleBuckets(fake);
 });
 
 const invoke = (event: unknown = DRIFT_EVENT) => handler(structuredClone(event), lambdaContext());

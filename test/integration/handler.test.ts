@@ -2,23 +2,17 @@
 // sample event in events/: the SDK's own XML parsing of <MfaDelete> present, absent and Disabled runs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAws, type FakeAws } from '../support/fakeAws';
+import { loadCheckHandler, type CheckHandler } from '../support/checkHandler';
 import { lambdaContext } from '../support/lambdaContext';
-import { arrange, loadEvent, scenarioFile } from '../support/scenarios';
-import type { Report } from '../../lib/domain/types';
+import { arrange, loadEvent, scenarioFile, resetToSampleBuckets } from '../support/scenarios';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:mfa-delete-guard-test-alerts';
 let fake: FakeAws;
-let handler: (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<Report>;
+let handler: CheckHandler;
 
 beforeAll(async () => {
   fake = await startFakeAws();
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL: fake.url,
-    ALERT_TOPIC_ARN: TOPIC,
-    EVENT_BUS_NAME: 'default',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-  });
-  ({ handler } = await import('../../functions/check'));
+  handler = await loadCheckHandler(fake, { ALERT_TOPIC_ARN: TOPIC });
 });
 afterAll(() => fake.close());
 
@@ -107,7 +101,7 @@ describe('drift alert content', () => {
 
 describe('manual invocation', () => {
   it('checks named buckets, finds their Region, and honours dryRun', async () => {
-    arrange(fake, file, { event: '', expect: '', severity: '' });
+    resetToSampleBuckets(fake, file);
     const report = await handler(
       { buckets: ['example-bucket', 'example-legacy', 'example-guarded'], dryRun: true },
       lambdaContext(),
@@ -127,14 +121,14 @@ describe('manual invocation', () => {
   });
 
   it('publishes one alert per alerting bucket without dryRun', async () => {
-    arrange(fake, file, { event: '', expect: '', severity: '' });
+    resetToSampleBuckets(fake, file);
     const report = await handler({ bucket: 'example-bucket', region: 'eu-west-1' }, lambdaContext());
     expect(report.results[0]).toMatchObject({ status: 'drift', alerted: true });
     expect(fake.published).toHaveLength(1);
   });
 
   it('accepts a legacy us-east-1 name (upper case, underscore) once S3 says the bucket is in us-east-1', async () => {
-    arrange(fake, file, { event: '', expect: '', severity: '' });
+    resetToSampleBuckets(fake, file);
     fake.addBucket({
       name: 'Legacy_Bucket',
       region: 'us-east-1',
@@ -163,7 +157,7 @@ describe('manual invocation', () => {
   });
 
   it('answers bad input with invalid-input and a reason, calling nothing', async () => {
-    arrange(fake, file, { event: '', expect: '', severity: '' });
+    resetToSampleBuckets(fake, file);
     const bad = await handler({ bucket: 'Bad;Name$(reboot)' }, lambdaContext());
     expect(bad.results[0]).toMatchObject({ status: 'invalid-input', alerted: false });
     expect(bad.results[0]!.reason).toMatch(/lowercase letters/);

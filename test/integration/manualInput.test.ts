@@ -9,8 +9,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../lib/cli/main';
 import type { Report } from '../../lib/domain/types';
 import { startFakeAws, type FakeAws } from '../support/fakeAws';
+import { loadCheckHandler, type CheckHandler } from '../support/checkHandler';
 import { lambdaContext } from '../support/lambdaContext';
-import { EVENTS_DIR, scenarioFile } from '../support/scenarios';
+import { EVENTS_DIR, resetToSampleBuckets } from '../support/scenarios';
 
 const execFileP = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
@@ -18,18 +19,13 @@ const STACK_FRAME = /\n\s+at .+[:(]\d+/;
 
 let fake: FakeAws;
 let dir: string;
-let handler: (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<Report>;
+let handler: CheckHandler;
 
 beforeAll(async () => {
   fake = await startFakeAws();
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL: fake.url,
+  handler = await loadCheckHandler(fake, {
     ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:mfa-delete-guard-manual',
-    EVENT_BUS_NAME: 'default',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
   });
-  delete process.env.IDEMPOTENCY_TABLE;
-  ({ handler } = await import('../../functions/check'));
   dir = mkdtempSync(join(tmpdir(), 'manual-input-'));
   writeFileSync(join(dir, 'not-json.json'), '{"detail-type": "AWS API Call via CloudTrail", "detail": {');
   writeFileSync(join(dir, 'empty.json'), '');
@@ -52,9 +48,7 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  fake.reset();
-  fake.buckets.clear();
-  for (const b of scenarioFile().buckets) fake.addBucket(b);
+  resetToSampleBuckets(fake);
 });
 
 describe('malformed manual invocations of the handler', () => {

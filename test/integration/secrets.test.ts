@@ -3,8 +3,9 @@
 // refusals, faults, invalid input. Everything written to stdout/stderr is captured and searched.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startFakeAws, type FakeAws } from '../support/fakeAws';
+import { loadCheckHandler, type CheckHandler } from '../support/checkHandler';
 import { lambdaContext } from '../support/lambdaContext';
-import { loadEvent, scenarioFile } from '../support/scenarios';
+import { loadEvent, resetToSampleBuckets } from '../support/scenarios';
 import type { Report } from '../../lib/domain/types';
 
 const SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY1';
@@ -22,33 +23,27 @@ const SECRETS = {
 };
 
 let fake: FakeAws;
-let handler: (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<Report>;
+let handler: CheckHandler;
 let output: string[];
 
 beforeAll(async () => {
   fake = await startFakeAws();
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL: fake.url,
+  delete process.env.POWERTOOLS_DEV;
+  handler = await loadCheckHandler(fake, {
     AWS_ACCESS_KEY_ID: ACCESS_KEY_ID,
     AWS_SECRET_ACCESS_KEY: SECRET_ACCESS_KEY,
     AWS_SESSION_TOKEN: SESSION_TOKEN,
     SLACK_WEBHOOK_URL: WEBHOOK_URL,
     ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:mfa-delete-guard-secrets',
-    EVENT_BUS_NAME: 'default',
     POWERTOOLS_LOG_LEVEL: 'DEBUG',
     POWERTOOLS_LOGGER_LOG_EVENT: 'true',
     AWS_MAX_ATTEMPTS: '2',
   });
-  delete process.env.POWERTOOLS_DEV;
-  delete process.env.IDEMPOTENCY_TABLE;
-  ({ handler } = await import('../../functions/check'));
 });
 afterAll(() => fake.close());
 
 beforeEach(() => {
-  fake.reset();
-  fake.buckets.clear();
-  for (const b of scenarioFile().buckets) fake.addBucket(b);
+  resetToSampleBuckets(fake);
   output = [];
   const capture =
     (stream: NodeJS.WriteStream) =>

@@ -3,7 +3,7 @@
 // DynamoDB and SQS are a real moto_server on loopback; S3, SNS and EventBridge are the MFA-aware loopback
 // fake (moto does not model MFA delete). The handlers are called per SQS message, as Lambda would.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -14,7 +14,7 @@ import { DynamoRunStore, completeRun, parsePageMessage } from '../../lib/sweepFa
 import { listBucketPages } from '../../lib/aws/listBuckets';
 import { startFakeAws, type FakeAws, type FakeBucket } from '../support/fakeAws';
 import { lambdaContext } from '../support/lambdaContext';
-import { startMoto, type Moto } from '../support/moto';
+import { createSweepRunTable, startMoto, type Moto } from '../support/moto';
 import { loadEvent } from '../support/scenarios';
 
 const ACCOUNT = '111122223333';
@@ -110,20 +110,8 @@ beforeAll(async () => {
   };
   const dynamodb = new DynamoDBClient(common);
   sqs = new SQSClient(common);
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-    }),
-  );
+  await createSweepRunTable(dynamodb, TABLE);
+
   queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'sweep-pages' }))).QueueUrl as string;
   store = new DynamoRunStore(DynamoDBDocumentClient.from(dynamodb), TABLE);
   // Every client the handlers make: S3/SNS/EventBridge to the fake, DynamoDB and SQS to moto.

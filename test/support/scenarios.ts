@@ -23,11 +23,19 @@ export const scenarioFile = (): ScenarioFile =>
 
 export const loadEvent = (name: string): unknown => JSON.parse(readFileSync(join(EVENTS_DIR, name), 'utf8'));
 
-/** Put the fake S3 in the state a scenario needs: the shared buckets, then its overrides and faults. */
-export function arrange(fake: FakeAws, file: ScenarioFile, scenario: Scenario): void {
+/** Clear the fake (requests, faults, buckets) and load the sample buckets of events/scenarios.json. */
+export function resetToSampleBuckets(fake: FakeAws, file: ScenarioFile = scenarioFile()): void {
   fake.reset();
   fake.buckets.clear();
-  for (const b of file.buckets) fake.addBucket({ ...b, ...scenario.liveOverride?.[b.name] });
+  for (const b of file.buckets) fake.addBucket(b);
+}
+
+/** Put the fake S3 in the state a scenario needs: the shared buckets, then its overrides and faults. */
+export function arrange(fake: FakeAws, file: ScenarioFile, scenario: Scenario): void {
+  resetToSampleBuckets(fake, {
+    ...file,
+    buckets: file.buckets.map((b) => ({ ...b, ...scenario.liveOverride?.[b.name] })),
+  });
   if (scenario.fault) {
     const { operation, bucket, ...fault } = scenario.fault;
     fake.fail(operation, fault, bucket);
