@@ -3,7 +3,8 @@
 // the drift event) is made idempotent on its own, keyed on the eventID, with Powertools idempotency
 // and a DynamoDB table. Two records, not one around the whole handler: when the alert went out and
 // PutEvents then failed, Lambda's retry must re-send the event but not the alert.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { newDynamoDbClient } from './aws/stateClients';
 import {
   IdempotencyConfig,
   IdempotencyPersistenceLayerError,
@@ -111,7 +112,8 @@ export function dedupeFromEnv(
   return createDeliveryDedupe({
     tableName,
     windowSeconds,
-    client: client ?? new DynamoDBClient({ maxAttempts: Number(env.AWS_MAX_ATTEMPTS) || 3 }),
+    // Fewer attempts than elsewhere: an unreachable table fails open (send, warn) sooner.
+    client: client ?? newDynamoDbClient({ maxAttempts: Number(env.AWS_MAX_ATTEMPTS) || 3 }),
     log,
   });
 }

@@ -7,7 +7,6 @@
 //                                   digestState ('sending' | 'sent'), claimExpires, expiration (TTL)
 //   {pk: runId, sk: 'page#000042'}  total, counts, attention (gzip'd compact records), checkedAt, expiration
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient,
   GetCommand,
@@ -16,12 +15,13 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { SQSClient, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 import { packCompact, unpackCompact, type CompactResult } from './domain/compactResult';
 import type { StatusCounts } from './domain/digest';
 import type { Invocation } from './domain/parseInvocation';
 import { errorName } from './aws/errors';
+import { newDynamoDbClient, newSqsClient } from './aws/stateClients';
 import type { BucketPage, ListedBucket } from './aws/listBuckets';
 import type { GuardDeps } from './guard';
 import {
@@ -559,15 +559,14 @@ export function fanOutFromEnv(env: Record<string, string | undefined>): FanOut |
   const queueUrl = env.SWEEP_QUEUE_URL?.trim();
   if (!tableName || !queueUrl) return undefined;
   const max = Number(env.SWEEP_INLINE_MAX_BUCKETS);
-  const maxAttempts = Number(env.AWS_MAX_ATTEMPTS) || 5;
   return {
     store: new DynamoRunStore(
-      DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts }), {
+      DynamoDBDocumentClient.from(newDynamoDbClient(), {
         marshallOptions: { removeUndefinedValues: true },
       }),
       tableName,
     ),
-    queue: new SqsPageQueue(new SQSClient({ maxAttempts }), queueUrl),
+    queue: new SqsPageQueue(newSqsClient(), queueUrl),
     inlineMaxBuckets: Number.isInteger(max) && max >= 0 ? max : DEFAULT_INLINE_MAX_BUCKETS,
   };
 }

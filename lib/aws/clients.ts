@@ -9,7 +9,8 @@ const positiveMs = (value: string | undefined, fallback: number) => {
   const n = Number(value);
   return Number.isInteger(n) && n > 0 ? n : fallback;
 };
-const retry = {
+/** Retry and timeout settings every AWS client of the guard shares (S3, SNS, EventBridge, DynamoDB, SQS). */
+export const clientDefaults = {
   retryMode: 'adaptive' as const,
   maxAttempts: Number(process.env.AWS_MAX_ATTEMPTS) || 5,
   requestHandler: {
@@ -18,6 +19,7 @@ const retry = {
     throwOnRequestTimeout: true,
   },
 };
+const retry = clientDefaults;
 
 /** One S3 client per Region, created on first use and reused: S3 bucket calls must go to the bucket's Region. */
 export class S3ClientPool {
