@@ -12,6 +12,7 @@ export default defineConfig({
       AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
       AWS_SECRET_ACCESS_KEY: 'fake-secret-for-loopback-tests',
       AWS_REGION: 'eu-west-1',
+      AWS_MAX_ATTEMPTS: '3',
     },
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -4,13 +4,13 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import type { Context, SNSEvent } from 'aws-lambda';
 import { atLeast, parseAlertMessage, parseMinSeverity } from '../lib/domain/slackInput';
 import { renderSlack } from '../lib/domain/slackMessage';
 import type { Severity } from '../lib/domain/types';
 import { postSlack, type PostSlackOptions } from '../lib/aws/postSlack';
-import { ssmWebhookUrl, type WebhookUrlSource } from '../lib/aws/webhookSecret';
+import type { WebhookUrlSource } from '../lib/aws/webhookSecret';
+import { webhookUrlFromEnv } from '../lib/runtime/wiring';
 
 export interface SlackNotifierDeps {
   webhookUrl: WebhookUrlSource;
@@ -65,16 +65,11 @@ let notifier: ReturnType<typeof createSlackNotifier> | undefined;
 
 /** Cold-start wiring: configuration is read once; the SSM client and the URL cache are reused. */
 function lambdaNotifier(): ReturnType<typeof createSlackNotifier> {
-  if (!notifier) {
-    const parameterName = process.env.SLACK_WEBHOOK_PARAMETER;
-    if (!parameterName) throw new Error('SLACK_WEBHOOK_PARAMETER is not set');
-    const ssm = new SSMClient({ maxAttempts: Number(process.env.AWS_MAX_ATTEMPTS) || 3 });
-    notifier = createSlackNotifier({
-      webhookUrl: ssmWebhookUrl(ssm, parameterName),
-      minSeverity: parseMinSeverity(process.env.SLACK_MIN_SEVERITY),
-      log: logger,
-    });
-  }
+  notifier ??= createSlackNotifier({
+    webhookUrl: webhookUrlFromEnv(process.env),
+    minSeverity: parseMinSeverity(process.env.SLACK_MIN_SEVERITY),
+    log: logger,
+  });
   return notifier;
 }
 

@@ -1,25 +1,31 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { describeError } from '../lib/aws/errors';
-import { lambdaDeps, logger } from '../lib/runtime/lambdaDeps';
-import { fanOutFromEnv, parsePageMessage, runSweepPage } from '../lib/sweepFanout';
+import { runSweepPage } from '../lib/fanout/pageWorker';
+import { parsePageMessage } from '../lib/fanout/types';
+import { logger } from '../lib/runtime/logger';
+import { fanOutFromEnv, lazy, lambdaWiring, sweepConcurrencyFromEnv } from '../lib/runtime/wiring';
 
 // The page worker of a fanned-out sweep (README "Sweep"): one SQS message, one page of buckets.
-const fanOut = fanOutFromEnv(process.env);
-const concurrency = Number(process.env.SWEEP_CONCURRENCY) || undefined;
+const wiring = lambdaWiring(logger);
+const fanOut = lazy(() => fanOutFromEnv(process.env));
+const concurrency = sweepConcurrencyFromEnv(process.env);
+const processor = new BatchProcessor(EventType.SQS);
 
 /**
- * Each record is checked and stored on its own; a failed one is reported in batchItemFailures
- * (ReportBatchItemFailures), so SQS redelivers only it, and after maxReceiveCount parks it in the DLQ.
+ * Each record is checked and stored on its own, one after the other; a failed one is reported in
+ * batchItemFailures (ReportBatchItemFailures), so SQS redelivers only it, and after maxReceiveCount parks
+ * it in the DLQ. A batch where every record failed is answered the same way, not thrown.
  */
 export const sweepPageHandler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-  if (!fanOut) throw new Error('SWEEP_RUN_TABLE and SWEEP_QUEUE_URL must be set for the sweep page worker');
-  const deps = lambdaDeps(context.invokedFunctionArn);
-  const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
-  for (const record of event.Records) {
+  const fan = await fanOut();
+  if (!fan) throw new Error('SWEEP_RUN_TABLE and SWEEP_QUEUE_URL must be set for the sweep page worker');
+  const deps = await wiring.deps(context);
+  const page = async (record: SQSRecord): Promise<void> => {
     try {
-      const report = await runSweepPage(parsePageMessage(record.body), deps, fanOut.store, { concurrency });
+      const report = await runSweepPage(parsePageMessage(record.body), deps, fan.store, { concurrency });
       logger.info('sweep page done', { ...report });
     } catch (err) {
       logger.error('sweep page failed; SQS will redeliver it', {
@@ -27,10 +33,14 @@ export const sweepPageHandler = async (event: SQSEvent, context: Context): Promi
         receiveCount: record.attributes?.ApproximateReceiveCount,
         error: describeError(err),
       });
-      batchItemFailures.push({ itemIdentifier: record.messageId });
+      throw err;
     }
-  }
-  return { batchItemFailures };
+  };
+  return processPartialResponse(event, page, processor, {
+    context,
+    processInParallel: false,
+    throwOnFullBatchFailure: false,
+  });
 };
 
 export const handler = middy(sweepPageHandler).use(injectLambdaContext(logger, { resetKeys: true }));

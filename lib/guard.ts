@@ -23,7 +23,7 @@ import { emitDriftEvents } from './aws/emitDriftEvents';
 import { TransientAwsError, describeError } from './aws/errors';
 import { readLiveState, resolveBucketRegion } from './aws/liveState';
 import { publishAlert } from './aws/publishAlert';
-import type { DeliveryDedupe, DeliveryKey } from './idempotency';
+import type { DeliveryDedupe, DeliveryKey } from './aws/deliveryDedupe';
 
 export interface Log {
   info(message: string, ...extra: Array<Record<string, unknown>>): void;

@@ -299,9 +299,9 @@ export async function deliverSweep(
  * manual `{"all": true}` gets an `invalid-input` result that names the function to invoke instead; a
  * scheduled event throws, since a schedule pointed at the wrong function is a fault worth an alarm.
  */
-export function sweepElsewhereRunner(sweepFunction: string): SweepRunner {
+export function sweepElsewhereRunner(sweepFunction?: string): SweepRunner {
   return (inv, deps) => {
-    const reason = `this function does not sweep (its role may not list buckets); invoke the sweep function ${sweepFunction}: serverless invoke -f sweep --data '{"all": true}'`;
+    const reason = `this function does not sweep (its role may not list buckets); invoke the sweep function${sweepFunction ? ` ${sweepFunction}` : ''}: npx serverless invoke -f sweep --data '{"all": true}'`;
     if (inv.scheduled) throw new Error(reason);
     deps.log?.warn('sweep refused', { reason });
     const checkedAt = (deps.now ? deps.now() : new Date()).toISOString();

@@ -1,6 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { S3ClientPool, newEventBridgeClient, newSnsClient } from '../aws/clients';
 import { describeError } from '../aws/errors';
 import { ConfigError, guardConfigFromEnv, publishConfigFromEnv } from '../domain/config';
 import { parseInvocation, type Invocation } from '../domain/parseInvocation';
@@ -11,6 +9,7 @@ import { exitCodeFor, formatReport } from './format';
 import { createSweepRunner, type SweepReport } from '../sweep';
 import { countLines } from '../domain/digest';
 import { progressBar } from './progress';
+import { callerAccount, guardClients, guardDeps, regionFromEnv } from '../runtime/wiring';
 
 export interface CliIO {
   stdout: (s: string) => void;
@@ -115,28 +114,11 @@ async function cliDeps(opts: CheckOptions, env: NodeJS.ProcessEnv): Promise<Guar
   });
   if (opts.account !== undefined && !/^\d{12}$/.test(opts.account))
     throw new ConfigError('--account must be a 12-digit AWS account ID');
-  const homeRegion = opts.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const homeRegion = opts.region ?? regionFromEnv(env);
   const account =
     opts.account ?? env.AWS_ACCOUNT_ID ?? (opts.eventFile ? undefined : await callerAccount(homeRegion));
-  return {
-    s3: new S3ClientPool(),
-    sns: publish.topicArn ? newSnsClient(publish.topicArn.split(':')[3]) : undefined,
-    eventBridge: publish.eventBusName ? newEventBridgeClient(homeRegion) : undefined,
-    config,
-    publish,
-    homeRegion,
-    account,
-  };
-}
-
-/** The caller's account, for the default root MFA serial. Without it the report still comes, minus scripts. */
-async function callerAccount(region: string): Promise<string | undefined> {
-  try {
-    const out = await new STSClient({ region, maxAttempts: 2 }).send(new GetCallerIdentityCommand({}));
-    return out.Account;
-  } catch {
-    return undefined;
-  }
+  const wiring = { config, publish, homeRegion };
+  return guardDeps(wiring, guardClients(wiring), account);
 }
 
 /** After the table of a sweep: the counts per status, and whether the digest went out. */

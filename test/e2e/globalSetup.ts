@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { packageService } from './support/package';
+import { missingTools } from './support/tools';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -14,6 +15,12 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const missing = missingTools();
+  if (missing.length) {
+    // One line per tool, no stack trace: the message is the whole diagnosis.
+    process.stderr.write(missing.map((m) => `e2e: ${m}\n`).join(''));
+    process.exit(1);
+  }
   const dir = await mkdtemp(join(tmpdir(), 'mfa-delete-guard-e2e-package-'));
   const started = Date.now();
   try {

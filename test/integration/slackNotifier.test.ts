@@ -1,10 +1,9 @@
-// The Slack notifier end to end on loopback: the webhook URL is a SecureString in moto_server's SSM
+// The Slack notifier end to end on loopback: the webhook URL is a SecureString in the loopback fake's SSM
 // (read with the real SDK through Powertools Parameters), and a local HTTP server answers as Slack does:
 // 200 ok, 429 with Retry-After, 400 invalid_blocks, 404 no_service, 500.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import type { SNSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackNotifier, type SlackNotifierDeps } from '../../functions/slackNotifier';
@@ -14,6 +13,7 @@ import { renderAlert } from '../../lib/domain/renderAlert';
 import { renderSlack } from '../../lib/domain/slackMessage';
 import type { CheckResult } from '../../lib/domain/types';
 import { scenarioFixtures } from '../golden/fixtures';
+import { startFakeAws, type FakeAws } from '../support/fakeAws';
 import { lambdaContext } from '../support/lambdaContext';
 
 interface SlackAnswer {
@@ -43,29 +43,6 @@ const listen = (server: Server) =>
   new Promise<number>((resolve) =>
     server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
   );
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  const port = await listen(probe);
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-async function startMoto(): Promise<{ url: string; proc: ChildProcess }> {
-  const port = await freePort();
-  const proc = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`${url}/moto-api/`)).ok) return { url, proc };
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  proc.kill();
-  throw new Error('moto_server did not start');
-}
 
 const SECRET_PATH = '/services/T000/B000/not-a-real-token-but-secret';
 const PARAMETER = '/mfa-delete-guard/test/slack-webhook-url';
@@ -98,7 +75,8 @@ function snsEvent(...results: CheckResult[]): SNSEvent {
   };
 }
 
-let moto: { url: string; proc: ChildProcess };
+let fake: FakeAws;
+let slackPort: number;
 let slack: ReturnType<typeof startFakeSlack>;
 let ssm: SSMClient;
 let ssmCalls = 0;
@@ -119,10 +97,10 @@ function notifier(overrides: Partial<SlackNotifierDeps> = {}) {
 }
 
 beforeAll(async () => {
-  moto = await startMoto();
+  fake = await startFakeAws();
   slack = startFakeSlack();
-  const slackPort = await listen(slack.server);
-  ssm = new SSMClient({ endpoint: moto.url, region: 'eu-west-1' });
+  slackPort = await listen(slack.server);
+  ssm = new SSMClient({ endpoint: fake.url, region: 'eu-west-1' });
   ssm.middlewareStack.add(
     (next) => async (args) => {
       ssmCalls++;
@@ -130,17 +108,14 @@ beforeAll(async () => {
     },
     { step: 'initialize', name: 'countSsmCalls' },
   );
-  await ssm.send(
-    new PutParameterCommand({
-      Name: PARAMETER,
-      Type: 'SecureString',
-      Value: `http://127.0.0.1:${slackPort}${SECRET_PATH}`,
-    }),
-  );
+  fake.parameters.set(PARAMETER, {
+    type: 'SecureString',
+    value: `http://127.0.0.1:${slackPort}${SECRET_PATH}`,
+  });
 });
 
 afterAll(async () => {
-  moto?.proc.kill();
+  await fake?.close();
   await new Promise((resolve) => slack?.server.close(resolve));
 });
 
@@ -225,5 +200,23 @@ describe('Slack notifier', () => {
     event.Records[0]!.Sns.Message = 'plain text';
     await expect(notifier()(event, lambdaContext())).rejects.toMatchObject({ name: 'AlertMessageError' });
     expect(slack.received).toHaveLength(0);
+  });
+});
+
+describe('the Lambda handler, wired from its environment', () => {
+  it('reads SLACK_WEBHOOK_PARAMETER through SSM (decrypted) and posts', async () => {
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL: fake.url,
+      SLACK_WEBHOOK_PARAMETER: PARAMETER,
+      SLACK_MIN_SEVERITY: 'high',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+    });
+    fake.reset();
+    const { handler } = await import('../../functions/slackNotifier');
+    const out = await handler(snsEvent(restored, drift), lambdaContext());
+    expect(out).toEqual({ posted: 1, skipped: 1 });
+    expect(slack.received.map((r) => r.path)).toEqual([SECRET_PATH]);
+    const ssmCall = fake.requests.find((r) => r.operation === 'GetParameter');
+    expect(JSON.parse(ssmCall?.body ?? '{}')).toEqual({ Name: PARAMETER, WithDecryption: true });
   });
 });

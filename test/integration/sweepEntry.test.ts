@@ -36,7 +36,7 @@ beforeAll(async () => {
     EVENT_BUS_NAME: 'default',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   });
-  ({ handler } = await import('../../functions/check'));
+  ({ handler } = await import('../../functions/sweep'));
 });
 afterAll(() => fake.close());
 beforeEach(arrange);
@@ -61,15 +61,15 @@ describe('the Lambda handler', () => {
   });
 });
 
-describe('the check function (SWEEP_VIA_FUNCTION set: its role may not list buckets)', () => {
+describe('the check function (its role may not list buckets)', () => {
   let checkOnly: typeof handler;
   beforeAll(async () => {
-    process.env.SWEEP_VIA_FUNCTION = 'mfa-delete-guard-prod-sweep';
+    process.env.SWEEP_FUNCTION_NAME = 'mfa-delete-guard-prod-sweep';
     vi.resetModules();
     ({ handler: checkOnly } = await import('../../functions/check'));
   });
   afterAll(() => {
-    delete process.env.SWEEP_VIA_FUNCTION;
+    delete process.env.SWEEP_FUNCTION_NAME;
     vi.resetModules();
   });
 
@@ -78,7 +78,7 @@ describe('the check function (SWEEP_VIA_FUNCTION set: its role may not list buck
     expect(report.results).toHaveLength(1);
     expect(report.results[0]).toMatchObject({ status: 'invalid-input', alerted: false });
     expect(report.results[0]?.reason).toContain('invoke the sweep function mfa-delete-guard-prod-sweep');
-    expect(report.results[0]?.reason).toContain(`serverless invoke -f sweep --data '{"all": true}'`);
+    expect(report.results[0]?.reason).toContain(`npx serverless invoke -f sweep --data '{"all": true}'`);
     expect(fake.stats().byOperation.ListBuckets ?? 0).toBe(0);
     expect(fake.published).toHaveLength(0);
   });

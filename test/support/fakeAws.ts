@@ -31,7 +31,7 @@ export type Fault = {
 };
 
 export interface RecordedRequest {
-  service: 's3' | 'sns' | 'events' | 'unknown';
+  service: 's3' | 'sns' | 'events' | 'ssm' | 'unknown';
   method: string;
   path: string;
   query: Record<string, string>;
@@ -65,6 +65,8 @@ export interface FakeAws {
   requests: RecordedRequest[];
   published: PublishedMessage[];
   putEvents: PutEventsEntry[];
+  /** SSM parameters answered by GetParameter (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParameter.html). */
+  parameters: Map<string, { type: 'String' | 'SecureString'; value: string }>;
   /** Adds (or replaces) a bucket; stores a copy. Read live state via `buckets.get(name)`. */
   addBucket(b: FakeBucket): void;
   /** Inject a fault for an operation name (e.g. 'GetBucketVersioning', 'Publish', 'PutEvents', 'ListBuckets', 'HeadBucket', 'GetBucketTagging', 'GetBucketLifecycleConfiguration'), optionally only for one bucket. */
@@ -612,6 +614,9 @@ export function startFakeAws(opts: StartFakeAwsOptions = {}): Promise<FakeAws> {
       if (!arn && !phone) return invalid('TopicArn or TargetArn Reason: no value for required parameter');
       if (arn && !/^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:\S+$/.test(arn))
         return invalid(topicArn ? 'TopicArn' : 'TargetArn');
+      // SNS answers a topic of another Region with InvalidParameter: the client must go to the topic's Region.
+      if (arn && ctx.region && arn.split(':')[3] !== ctx.region)
+        return invalid(topicArn ? 'TopicArn' : 'TargetArn');
       if (Buffer.byteLength(message, 'utf8') > 262144) return invalid('Message too long');
       const subject = form.get('Subject') ?? undefined;
       if (
@@ -666,6 +671,33 @@ export function startFakeAws(opts: StartFakeAwsOptions = {}): Promise<FakeAws> {
   };
 
   // ---------------------------------------------------------------- EventBridge
+  // ---------------------------------------------------------------- SSM (GetParameter only)
+  const parameters: FakeAws['parameters'] = new Map();
+  const handleSsm = (ctx: Ctx, body: string): Reply => {
+    if (ctx.operation !== 'GetParameter')
+      return jsonError(ctx, 400, 'UnknownOperationException', `Unknown operation ${ctx.operation}`);
+    const input = JSON.parse(body || '{}') as { Name?: string; WithDecryption?: boolean };
+    const p = input.Name ? parameters.get(input.Name) : undefined;
+    if (!input.Name || !p) return jsonError(ctx, 400, 'ParameterNotFound', '');
+    // Without WithDecryption a SecureString comes back encrypted: never the plain value.
+    const value =
+      p.type === 'SecureString' && !input.WithDecryption ? Buffer.from(p.value).toString('base64') : p.value;
+    return {
+      status: 200,
+      headers: { 'content-type': 'application/x-amz-json-1.1' },
+      body: JSON.stringify({
+        Parameter: {
+          Name: input.Name,
+          Type: p.type,
+          Value: value,
+          Version: 1,
+          DataType: 'text',
+          ARN: `arn:aws:ssm:${ctx.region ?? homeRegion}:${ACCOUNT}:parameter${input.Name.startsWith('/') ? '' : '/'}${input.Name}`,
+        },
+      }),
+    };
+  };
+
   const handleEvents = (ctx: Ctx, body: string): Reply => {
     if (ctx.operation !== 'PutEvents') {
       return jsonError(ctx, 400, 'UnknownOperationException', `Unknown operation ${ctx.operation}`);
@@ -807,7 +839,7 @@ export function startFakeAws(opts: StartFakeAwsOptions = {}): Promise<FakeAws> {
         const dot = target.indexOf('.');
         const prefix = dot >= 0 ? target.slice(0, dot) : target;
         operation = dot >= 0 ? target.slice(dot + 1) : target;
-        service = prefix === 'AWSEvents' ? 'events' : 'unknown';
+        service = prefix === 'AWSEvents' ? 'events' : prefix === 'AmazonSSM' ? 'ssm' : 'unknown';
       } else if (
         method === 'POST' &&
         (contentType.startsWith('application/x-www-form-urlencoded') || /(^|&)Action=/.test(body)) &&
@@ -860,6 +892,8 @@ export function startFakeAws(opts: StartFakeAwsOptions = {}): Promise<FakeAws> {
           reply = handleSns(ctx, form ?? new URLSearchParams(body));
         } else if (service === 'events') {
           reply = handleEvents(ctx, body);
+        } else if (service === 'ssm') {
+          reply = handleSsm(ctx, body);
         } else if (target !== undefined) {
           reply = jsonError(ctx, 400, 'UnknownOperationException', `Unknown target ${target}`);
         } else {
@@ -906,6 +940,7 @@ export function startFakeAws(opts: StartFakeAwsOptions = {}): Promise<FakeAws> {
         requests,
         published,
         putEvents,
+        parameters,
         addBucket(b: FakeBucket) {
           // Stored as a copy: server-side mutations (PutBucketVersioning…) never touch the caller's fixture.
           const copy: FakeBucket = { ...b };

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { BucketPage } from '../../lib/aws/listBuckets';
 import type { GuardDeps } from '../../lib/guard';
-import { SqsPageQueue, planFanOut, sweepRunId, type PageMessage, type RunStore } from '../../lib/sweepFanout';
+import { SqsPageQueue } from '../../lib/aws/sqsPageQueue';
+import { planFanOut, sweepRunId } from '../../lib/fanout/planner';
+import type { PageMessage, RunStore } from '../../lib/fanout/types';
 
 const SWEEP = { kind: 'sweep', dryRun: false, scheduled: true } as const;
 const deps = {

@@ -13,7 +13,8 @@ import { loadCheckHandler, type CheckHandler } from '../support/checkHandler';
 import { lambdaContext } from '../support/lambdaContext';
 import { startMoto, type Moto } from '../support/moto';
 import { loadEvent, resetToSampleBuckets } from '../support/scenarios';
-import { createDeliveryDedupe, dedupeFromEnv } from '../../lib/idempotency';
+import { createDeliveryDedupe } from '../../lib/aws/deliveryDedupe';
+import { dedupeFromEnv } from '../../lib/runtime/wiring';
 
 const TABLE = 'mfa-delete-guard-test-dedupe';
 const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:mfa-delete-guard-dedupe';
@@ -193,12 +194,12 @@ describe('the de-duplication store', () => {
     expect(await dedupe.once('alert', key, async () => 'again')).toEqual({ sent: false, value: 'sent-now' });
   });
 
-  it('is off without IDEMPOTENCY_TABLE (local stage, demo, CLI)', () => {
-    expect(dedupeFromEnv({})).toBeUndefined();
-    expect(dedupeFromEnv({ IDEMPOTENCY_TABLE: '  ' })).toBeUndefined();
-    expect(dedupeFromEnv({ IDEMPOTENCY_TABLE: TABLE }, undefined, ddb)?.windowSeconds).toBe(86_400);
+  it('is off without IDEMPOTENCY_TABLE (local stage, demo, CLI)', async () => {
+    expect(await dedupeFromEnv({})).toBeUndefined();
+    expect(await dedupeFromEnv({ IDEMPOTENCY_TABLE: '  ' })).toBeUndefined();
+    expect((await dedupeFromEnv({ IDEMPOTENCY_TABLE: TABLE }, undefined, ddb))?.windowSeconds).toBe(86_400);
     expect(
-      dedupeFromEnv({ IDEMPOTENCY_TABLE: TABLE, IDEMPOTENCY_WINDOW_SECONDS: '600' }, undefined, ddb)
+      (await dedupeFromEnv({ IDEMPOTENCY_TABLE: TABLE, IDEMPOTENCY_WINDOW_SECONDS: '600' }, undefined, ddb))
         ?.windowSeconds,
     ).toBe(600);
   });

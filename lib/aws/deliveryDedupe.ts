@@ -4,7 +4,6 @@
 // and a DynamoDB table. Two records, not one around the whole handler: when the alert went out and
 // PutEvents then failed, Lambda's retry must re-send the event but not the alert.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { newDynamoDbClient } from './aws/stateClients';
 import {
   IdempotencyConfig,
   IdempotencyPersistenceLayerError,
@@ -94,26 +93,4 @@ export function createDeliveryDedupe(opts: DedupeOptions): DeliveryDedupe {
       }
     },
   };
-}
-
-/**
- * The dedupe the deployment asks for: IDEMPOTENCY_TABLE names the table (created by the stack); without it
- * (the `local` stage, the demo, the CLI) there is none and every delivery is sent.
- */
-export function dedupeFromEnv(
-  env: Record<string, string | undefined>,
-  log?: DedupeLog,
-  client?: DynamoDBClient,
-): DeliveryDedupe | undefined {
-  const tableName = env.IDEMPOTENCY_TABLE?.trim();
-  if (!tableName) return undefined;
-  const window = Number(env.IDEMPOTENCY_WINDOW_SECONDS);
-  const windowSeconds = Number.isInteger(window) && window > 0 ? window : DEFAULT_WINDOW_SECONDS;
-  return createDeliveryDedupe({
-    tableName,
-    windowSeconds,
-    // Fewer attempts than elsewhere: an unreachable table fails open (send, warn) sooner.
-    client: client ?? newDynamoDbClient({ maxAttempts: Number(env.AWS_MAX_ATTEMPTS) || 3 }),
-    log,
-  });
 }

@@ -1,4 +1,4 @@
-// The sweep past one invocation: the planner (functions/check.ts) lists and fans out to SQS, the page
+// The sweep past one invocation: the planner (functions/sweep.ts) lists and fans out to SQS, the page
 // workers (functions/sweepPage.ts) check and store pages in DynamoDB, the last one sends ONE digest.
 // DynamoDB and SQS are a real moto_server on loopback; S3, SNS and EventBridge are the MFA-aware loopback
 // fake (moto does not model MFA delete). The handlers are called per SQS message, as Lambda would.
@@ -10,7 +10,9 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Report } from '../../lib/domain/types';
 import type { SweepReport } from '../../lib/sweep';
 import { runSweep, expandCompact, checkBuckets } from '../../lib/sweep';
-import { DynamoRunStore, completeRun, parsePageMessage } from '../../lib/sweepFanout';
+import { DynamoRunStore } from '../../lib/aws/dynamoRunStore';
+import { completeRun } from '../../lib/fanout/completion';
+import { parsePageMessage } from '../../lib/fanout/types';
 import { listBucketPages } from '../../lib/aws/listBuckets';
 import { startFakeAws, type FakeAws, type FakeBucket } from '../support/fakeAws';
 import { lambdaContext } from '../support/lambdaContext';
@@ -18,6 +20,14 @@ import { createSweepRunTable, startMoto, type Moto } from '../support/moto';
 import { loadEvent } from '../support/scenarios';
 
 const ACCOUNT = '111122223333';
+
+/** The deps the handlers build, from the same wiring module, for a function ARN. */
+async function wiredDeps() {
+  const { lambdaWiring } = await import('../../lib/runtime/wiring');
+  const { logger } = await import('../../lib/runtime/logger');
+  const wiring = lambdaWiring(logger);
+  return (invokedFunctionArn: string) => wiring.deps({ invokedFunctionArn });
+}
 const TOPIC = `arn:aws:sns:eu-west-1:${ACCOUNT}:mfa-delete-guard-test-alerts`;
 const TABLE = 'mfa-delete-guard-test-sweep-runs';
 const BUCKETS = 2_500; // pages of 1,000: 3 pages, above an inline maximum of 1,000
@@ -40,7 +50,7 @@ let moto: Moto;
 let queueUrl: string;
 let sqs: SQSClient;
 let store: DynamoRunStore;
-let checkHandler: (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<Report>;
+let sweepHandler: (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<Report>;
 let sweepPageHandler: (
   event: SQSEvent,
   context: ReturnType<typeof lambdaContext>,
@@ -126,7 +136,7 @@ beforeAll(async () => {
     SWEEP_RUN_TABLE: TABLE,
     SWEEP_QUEUE_URL: queueUrl,
   });
-  ({ checkHandler } = await import('../../functions/check'));
+  ({ sweepHandler } = await import('../../functions/sweep'));
   ({ sweepPageHandler } = await import('../../functions/sweepPage'));
 }, 60_000);
 
@@ -136,12 +146,12 @@ afterAll(async () => {
 
 describe('a sweep fanned out to page workers', () => {
   it('sends exactly one digest, equal to an inline sweep of the same buckets, despite redelivery and a failed delivery', async () => {
-    const { lambdaDeps } = await import('../../lib/runtime/lambdaDeps');
+    const lambdaDeps = await wiredDeps();
     // The baseline: the same buckets swept inline, with the same configuration and clients.
     arrangeFaults();
     const inline = await runSweep(
       { kind: 'sweep', dryRun: false, scheduled: true },
-      lambdaDeps(context.invokedFunctionArn),
+      await lambdaDeps(context.invokedFunctionArn),
       {
         keep: 'attention',
         concurrency: 64,
@@ -157,7 +167,7 @@ describe('a sweep fanned out to page workers', () => {
     fake.reset();
     arrangeFaults();
     // The planner: lists, finds more than 1,000 buckets, sends 3 pages; checks nothing and publishes nothing.
-    const planned = (await checkHandler(loadEvent('scheduled-sweep.json'), context)) as SweepReport;
+    const planned = (await sweepHandler(loadEvent('scheduled-sweep.json'), context)) as SweepReport;
     expect(planned.sweep.fanOut).toEqual({
       runId: 'scheduled-53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa',
       pageCount: 3,
@@ -219,16 +229,16 @@ describe('a sweep fanned out to page workers', () => {
     expect(counts).toEqual(inline.sweep.counts);
 
     // Lambda's retry of the same scheduled event finds its run already planned and sends no page again.
-    const retried = (await checkHandler(loadEvent('scheduled-sweep.json'), context)) as SweepReport;
+    const retried = (await sweepHandler(loadEvent('scheduled-sweep.json'), context)) as SweepReport;
     expect(retried.sweep.fanOut).toEqual({ runId, pageCount: 3 });
     expect(await receiveAll(1)).toEqual([]);
   }, 20_000);
 
   it('rebuilds, from compact records, the very results the live check produced', async () => {
-    const { lambdaDeps } = await import('../../lib/runtime/lambdaDeps');
+    const lambdaDeps = await wiredDeps();
     fake.reset();
     arrangeFaults();
-    const deps = lambdaDeps(context.invokedFunctionArn);
+    const deps = await lambdaDeps(context.invokedFunctionArn);
     const outcome = await checkBuckets(listBucketPages(deps.s3.get('eu-west-1'), { maxPages: 1 }), deps, {
       compact: true,
     });
@@ -242,9 +252,12 @@ describe('a sweep fanned out to page workers', () => {
   });
 
   it('completes a run only once its page count is known, whenever that arrives', async () => {
-    const { lambdaDeps } = await import('../../lib/runtime/lambdaDeps');
+    const lambdaDeps = await wiredDeps();
     fake.reset();
-    const deps = { ...lambdaDeps(context.invokedFunctionArn), publish: { eventSource: 'mfa-delete-guard' } };
+    const deps = {
+      ...(await lambdaDeps(context.invokedFunctionArn)),
+      publish: { eventSource: 'mfa-delete-guard' },
+    };
     const runId = 'manual-late-page-count';
     await store.createRun({ runId, startedAt: '2026-10-06T03:00:00.000Z', dryRun: true });
     const page = {

@@ -1,0 +1,32 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Context } from 'aws-lambda';
+import type { Report } from '../lib/domain/types';
+import { fanOutHook, sweepRunId } from '../lib/fanout/planner';
+import { checkInvocation } from '../lib/runtime/checkInvocation';
+import { logger } from '../lib/runtime/logger';
+import { fanOutFromEnv, lazy, lambdaWiring, sweepConcurrencyFromEnv } from '../lib/runtime/wiring';
+import { createSweepRunner } from '../lib/sweep';
+
+const wiring = lambdaWiring(logger);
+const fanOut = lazy(() => fanOutFromEnv(process.env));
+const concurrency = sweepConcurrencyFromEnv(process.env);
+
+/**
+ * The schedule or a manual `{"all": true}` sweeps every bucket (a CloudTrail record or `{"bucket": …}` is
+ * checked as by the check function). The Lambda's report keeps full results only for buckets that need a
+ * person (response limit 6 MB). In the sweep Region of a deployed stack, accounts above
+ * SWEEP_INLINE_MAX_BUCKETS fan out to the sweepPage function.
+ */
+export const sweepHandler = async (event: unknown, context: Context): Promise<Report> => {
+  const fan = await fanOut();
+  // The run ID comes from the scheduled event, so that Lambda's retry of the same event finds its run.
+  const sweep = createSweepRunner({
+    keep: 'attention',
+    concurrency,
+    ...(fan && { fanOut: fanOutHook(fan, sweepRunId(event)) }),
+  });
+  return checkInvocation(event, await wiring.deps(context), sweep, logger);
+};
+
+export const handler = middy(sweepHandler).use(injectLambdaContext(logger, { resetKeys: true }));

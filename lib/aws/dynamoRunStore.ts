@@ -1,0 +1,220 @@
+// The DynamoDB run store of a fanned-out sweep. One partition per run, so a Query reads a whole run:
+//   {pk: runId, sk: 'run'}          startedAt, dryRun, pageCount (once the listing ended), pagesDone,
+//                                   digestState ('sending' | 'sent'), claimExpires, expiration (TTL)
+//   {pk: runId, sk: 'page#000042'}  total, counts, attention (gzip'd compact records), checkedAt, expiration
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { packCompact, unpackCompact } from '../domain/compactResult';
+import type { StatusCounts } from '../domain/digest';
+import {
+  DIGEST_LEASE_MS,
+  RUN_TTL_SECONDS,
+  type PageRecord,
+  type RunRecord,
+  type RunStore,
+} from '../fanout/types';
+import { errorName } from './errors';
+
+const pageKey = (page: number) => `page#${String(page).padStart(6, '0')}`;
+const isConditionFailure = (err: unknown) => errorName(err) === 'ConditionalCheckFailedException';
+
+export class DynamoRunStore implements RunStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private expiration(): number {
+    return Math.floor(this.now() / 1000) + RUN_TTL_SECONDS;
+  }
+
+  async createRun(run: {
+    runId: string;
+    startedAt: string;
+    dryRun: boolean;
+  }): Promise<RunRecord | undefined> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: run.runId,
+            sk: 'run',
+            startedAt: run.startedAt,
+            dryRun: run.dryRun,
+            pagesDone: 0,
+            expiration: this.expiration(),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return undefined;
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+      return this.getRun(run.runId);
+    }
+  }
+
+  async setPageCount(runId: string, pageCount: number): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: runId, sk: 'run' },
+        UpdateExpression: 'SET pageCount = :n',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':n': pageCount },
+      }),
+    );
+  }
+
+  async recordPage(runId: string, page: PageRecord): Promise<'recorded' | 'duplicate'> {
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  pk: runId,
+                  sk: pageKey(page.page),
+                  page: page.page,
+                  total: page.total,
+                  counts: page.counts,
+                  attention: packCompact(page.attention),
+                  checkedAt: page.checkedAt,
+                  expiration: this.expiration(),
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: { pk: runId, sk: 'run' },
+                UpdateExpression: 'ADD pagesDone :one',
+                ConditionExpression: 'attribute_exists(pk)',
+                ExpressionAttributeValues: { ':one': 1 },
+              },
+            },
+          ],
+        }),
+      );
+      return 'recorded';
+    } catch (err) {
+      if (errorName(err) !== 'TransactionCanceledException') throw err;
+      const reasons = (err as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
+      if (reasons?.[0]?.Code === 'ConditionalCheckFailed') return 'duplicate';
+      if (reasons?.[1]?.Code === 'ConditionalCheckFailed')
+        throw new Error(`sweep run ${runId} does not exist`);
+      // Without reasons (or for a conflict), only the page item itself can tell whether it was stored.
+      const stored = await this.doc.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { pk: runId, sk: pageKey(page.page) },
+          ConsistentRead: true,
+        }),
+      );
+      if (stored.Item) return 'duplicate';
+      throw err;
+    }
+  }
+
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: runId, sk: 'run' }, ConsistentRead: true }),
+    );
+    const item = out.Item;
+    if (!item) return undefined;
+    return {
+      runId,
+      startedAt: String(item.startedAt),
+      dryRun: item.dryRun === true,
+      pagesDone: Number(item.pagesDone ?? 0),
+      ...(item.pageCount !== undefined && { pageCount: Number(item.pageCount) }),
+      ...(item.digestState !== undefined && { digestState: item.digestState as 'sending' | 'sent' }),
+    };
+  }
+
+  async claimDigest(runId: string, nowMs: number): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: runId, sk: 'run' },
+          UpdateExpression: 'SET digestState = :sending, claimExpires = :expires',
+          ConditionExpression:
+            'pagesDone = pageCount AND (attribute_not_exists(digestState) OR (digestState = :sending AND claimExpires < :now))',
+          ExpressionAttributeValues: {
+            ':sending': 'sending',
+            ':expires': nowMs + DIGEST_LEASE_MS,
+            ':now': nowMs,
+          },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  async *pages(runId: string): AsyncGenerator<PageRecord> {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :run AND begins_with(sk, :page)',
+          ExpressionAttributeValues: { ':run': runId, ':page': 'page#' },
+          ConsistentRead: true,
+          ...(start && { ExclusiveStartKey: start }),
+        }),
+      );
+      for (const item of out.Items ?? []) {
+        yield {
+          page: Number(item.page),
+          total: Number(item.total),
+          counts: (item.counts ?? {}) as StatusCounts,
+          attention: unpackCompact(item.attention as Uint8Array),
+          checkedAt: String(item.checkedAt),
+        };
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+  }
+
+  async digestSent(runId: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: runId, sk: 'run' },
+        UpdateExpression: 'SET digestState = :sent REMOVE claimExpires',
+        ExpressionAttributeValues: { ':sent': 'sent' },
+      }),
+    );
+  }
+
+  async releaseDigest(runId: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: runId, sk: 'run' },
+          UpdateExpression: 'REMOVE digestState, claimExpires',
+          ConditionExpression: 'digestState = :sending',
+          ExpressionAttributeValues: { ':sending': 'sending' },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
+  }
+}

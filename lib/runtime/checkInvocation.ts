@@ -1,0 +1,23 @@
+// What the check and sweep handlers share: parse the event, run it, log one line per bucket.
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { parseInvocation } from '../domain/parseInvocation';
+import type { Report } from '../domain/types';
+import { runInvocation, type GuardDeps, type SweepRunner } from '../guard';
+
+export async function checkInvocation(
+  event: unknown,
+  deps: GuardDeps,
+  sweep: SweepRunner,
+  logger: Pick<Logger, 'info'>,
+): Promise<Report> {
+  const report = await runInvocation(parseInvocation(event), deps, sweep);
+  for (const r of report.results) {
+    logger.info('bucket checked', {
+      bucket: r.bucket,
+      status: r.status,
+      severity: r.severity,
+      alerted: r.alerted,
+    });
+  }
+  return report;
+}

@@ -1,0 +1,206 @@
+// The one place that turns the environment into clients and dependencies, for every Lambda handler and
+// the CLI. Configuration is read and checked on first use; each AWS client is created only when a call
+// first needs it (a check that publishes nothing never builds an SNS client) and is reused afterwards.
+// The adapters of optional features (de-dup table, sweep fan-out, Slack webhook, STS) are imported only
+// when the environment asks for them, so a function without them does not load their SDK clients.
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import { S3ClientPool, newEventBridgeClient, newSnsClient } from '../aws/clients';
+import type { GuardConfig } from '../domain/types';
+import { guardConfigFromEnv, publishConfigFromEnv, type PublishConfig } from '../domain/config';
+import type { Context } from 'aws-lambda';
+import type { GuardDeps, Log } from '../guard';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DedupeLog, DeliveryDedupe } from '../aws/deliveryDedupe';
+import type { WebhookUrlSource } from '../aws/webhookSecret';
+import { DEFAULT_INLINE_MAX_BUCKETS, type FanOut } from '../fanout/types';
+
+export type Env = Record<string, string | undefined>;
+
+/** A value built on first call and reused. */
+export function lazy<T>(make: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => (value ??= { v: make() }).v;
+}
+
+/** The Region field of an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE), if it has one. */
+export function regionOfArn(arn: string | undefined): string | undefined {
+  if (!arn?.startsWith('arn:')) return undefined;
+  return arn.split(':')[3] || undefined;
+}
+
+/** The account ID from the function's ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME). */
+export function accountFromFunctionArn(arn: string | undefined): string | undefined {
+  const account = arn?.split(':')[4];
+  return account && /^\d{12}$/.test(account) ? account : undefined;
+}
+
+/** The Region the process runs in: Lambda sets AWS_REGION; a shell may set either. */
+export const regionFromEnv = (env: Env): string => env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
+
+/**
+ * SNS answers Publish for a topic in another Region with InvalidParameter (TopicArn), so the client
+ * goes to the topic's own Region; likewise PutEvents to a bus given by ARN. A bus given by name is in
+ * the home Region.
+ * https://docs.aws.amazon.com/general/latest/gr/sns.html
+ * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsRequestEntry.html
+ */
+export const snsRegion = (topicArn: string, homeRegion: string) => regionOfArn(topicArn) ?? homeRegion;
+export const eventBridgeRegion = (bus: string, homeRegion: string) => regionOfArn(bus) ?? homeRegion;
+
+export interface GuardWiring {
+  config: GuardConfig;
+  publish: PublishConfig;
+  homeRegion: string;
+  log?: Log;
+}
+
+/** Clients shared by every GuardDeps built from one wiring: created on first use. */
+export interface GuardClients {
+  s3: () => S3ClientPool;
+  sns: () => SNSClient | undefined;
+  eventBridge: () => EventBridgeClient | undefined;
+}
+
+export function guardClients(w: Pick<GuardWiring, 'publish' | 'homeRegion'>): GuardClients {
+  const { topicArn, eventBusName } = w.publish;
+  return {
+    s3: lazy(() => new S3ClientPool()),
+    sns: lazy(() => (topicArn ? newSnsClient(snsRegion(topicArn, w.homeRegion)) : undefined)),
+    eventBridge: lazy(() =>
+      eventBusName ? newEventBridgeClient(eventBridgeRegion(eventBusName, w.homeRegion)) : undefined,
+    ),
+  };
+}
+
+/** GuardDeps whose clients are built on first access (getters), for one account. */
+export function guardDeps(w: GuardWiring, clients: GuardClients, account: string | undefined): GuardDeps {
+  return {
+    get s3() {
+      return clients.s3();
+    },
+    get sns() {
+      return clients.sns();
+    },
+    get eventBridge() {
+      return clients.eventBridge();
+    },
+    config: w.config,
+    publish: w.publish,
+    homeRegion: w.homeRegion,
+    account,
+    ...(w.log && { log: w.log }),
+  };
+}
+
+/** The guard's wiring from a Lambda environment (GUARD_*, ALERT_TOPIC_ARN, EVENT_BUS_NAME, …). */
+export function guardWiringFromEnv(env: Env, log?: Log): GuardWiring {
+  return {
+    config: guardConfigFromEnv(env),
+    publish: publishConfigFromEnv(env),
+    homeRegion: regionFromEnv(env),
+    ...(log && { log }),
+  };
+}
+
+/**
+ * The de-dup store the deployment asks for: IDEMPOTENCY_TABLE names the table (created by the stack);
+ * without it (the `local` stage, the demo, the CLI) there is none and every delivery is sent.
+ */
+export async function dedupeFromEnv(
+  env: Env,
+  log?: DedupeLog,
+  client?: DynamoDBClient,
+): Promise<DeliveryDedupe | undefined> {
+  const tableName = env.IDEMPOTENCY_TABLE?.trim();
+  if (!tableName) return undefined;
+  const { DEFAULT_WINDOW_SECONDS, createDeliveryDedupe } = await import('../aws/deliveryDedupe');
+  const { newDynamoDbClient } = await import('../aws/stateClients');
+  const window = Number(env.IDEMPOTENCY_WINDOW_SECONDS);
+  const windowSeconds = Number.isInteger(window) && window > 0 ? window : DEFAULT_WINDOW_SECONDS;
+  return createDeliveryDedupe({
+    tableName,
+    windowSeconds,
+    // Fewer attempts than elsewhere: an unreachable table fails open (send, warn) sooner.
+    client: client ?? newDynamoDbClient({ maxAttempts: Number(env.AWS_MAX_ATTEMPTS) || 3 }),
+    log,
+  });
+}
+
+/**
+ * The fan-out the deployment asks for: SWEEP_RUN_TABLE and SWEEP_QUEUE_URL both set (the sweep Region of a
+ * deployed stack). Without them (other Regions, the `local` stage, the CLI) every sweep runs inline.
+ */
+export async function fanOutFromEnv(env: Env): Promise<FanOut | undefined> {
+  const tableName = env.SWEEP_RUN_TABLE?.trim();
+  const queueUrl = env.SWEEP_QUEUE_URL?.trim();
+  if (!tableName || !queueUrl) return undefined;
+  const { DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb');
+  const { DynamoRunStore } = await import('../aws/dynamoRunStore');
+  const { SqsPageQueue } = await import('../aws/sqsPageQueue');
+  const { newDynamoDbClient, newSqsClient } = await import('../aws/stateClients');
+  const max = Number(env.SWEEP_INLINE_MAX_BUCKETS);
+  return {
+    store: new DynamoRunStore(
+      DynamoDBDocumentClient.from(newDynamoDbClient(), {
+        marshallOptions: { removeUndefinedValues: true },
+      }),
+      tableName,
+    ),
+    queue: new SqsPageQueue(newSqsClient(), queueUrl),
+    inlineMaxBuckets: Number.isInteger(max) && max >= 0 ? max : DEFAULT_INLINE_MAX_BUCKETS,
+  };
+}
+
+/** The sweep's concurrency from SWEEP_CONCURRENCY; unset or not a number: the sweep's default. */
+export const sweepConcurrencyFromEnv = (env: Env): number | undefined =>
+  Number(env.SWEEP_CONCURRENCY) || undefined;
+
+/** The Slack notifier's webhook URL source: SLACK_WEBHOOK_PARAMETER names the SSM parameter. */
+export function webhookUrlFromEnv(env: Env): WebhookUrlSource {
+  const parameterName = env.SLACK_WEBHOOK_PARAMETER;
+  if (!parameterName) throw new Error('SLACK_WEBHOOK_PARAMETER is not set');
+  const source = lazy(async () => {
+    const { SSMClient } = await import('@aws-sdk/client-ssm');
+    const { ssmWebhookUrl } = await import('../aws/webhookSecret');
+    return ssmWebhookUrl(new SSMClient({ maxAttempts: Number(env.AWS_MAX_ATTEMPTS) || 3 }), parameterName);
+  });
+  return async () => (await source())();
+}
+
+/** The caller's account (STS GetCallerIdentity), for the CLI's default root MFA serial; undefined if unknown. */
+export async function callerAccount(region: string): Promise<string | undefined> {
+  try {
+    const { GetCallerIdentityCommand, STSClient } = await import('@aws-sdk/client-sts');
+    const out = await new STSClient({ region, maxAttempts: 2 }).send(new GetCallerIdentityCommand({}));
+    return out.Account;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The Lambda side: one wiring per process, read at the first invocation. `deps(arn)` gives the deps of
+ * one invocation, with the account taken from the invoked function's ARN and the de-dup store attached
+ * when the deployment has one.
+ */
+export function lambdaWiring(logger: Log & DedupeLog, env: Env = process.env) {
+  const wiring = lazy(() => guardWiringFromEnv(env, logger));
+  const clients = lazy(() => guardClients(wiring()));
+  const dedupe = lazy(() => dedupeFromEnv(env, logger));
+  return {
+    async deps(context?: { invokedFunctionArn?: string }): Promise<GuardDeps> {
+      const deps = guardDeps(
+        wiring(),
+        clients(),
+        accountFromFunctionArn(context?.invokedFunctionArn) ?? env.AWS_ACCOUNT_ID,
+      );
+      const store = await dedupe();
+      if (store) {
+        if (context) store.registerLambdaContext(context as Context);
+        deps.dedupe = store;
+      }
+      return deps;
+    },
+  };
+}
