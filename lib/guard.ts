@@ -112,7 +112,7 @@ export async function runInvocation(inv: Invocation, deps: GuardDeps, sweep?: Sw
           );
         } catch (err) {
           if (!(err instanceof TransientAwsError)) throw err;
-          results.push(faultResult(bucket, inv.region, deps.account, err, now()));
+          results.push(faultResult(bucket, inv.region, deps.account, describeError(err), now(), 'manual'));
         }
       }
       await deliver(results, deps, inv.dryRun);
@@ -211,23 +211,25 @@ export function resultFromLive(
   return result;
 }
 
-function faultResult(
+/** A bucket whose live check kept failing (a manual check's or a sweep's): not verified, with the cause. */
+export function faultResult(
   bucket: string,
   region: string | undefined,
   account: string | undefined,
-  err: unknown,
+  message: string,
   checkedAt: string,
+  trigger: Extract<Trigger, 'manual' | 'sweep'>,
 ): CheckResult {
   return {
     bucket,
-    region,
     account,
+    region,
     status: 'unverified',
     severity: 'medium',
-    findings: [{ code: 'live-check-denied', message: `The live check kept failing: ${describeError(err)}` }],
+    findings: [{ code: 'live-check-denied', message: `The live check kept failing: ${message}` }],
     alerted: false,
-    reason: describeError(err),
-    trigger: 'manual',
+    reason: message,
+    trigger,
     checkedAt,
   };
 }

@@ -11,15 +11,22 @@ import { DriftEventError, emitDriftEvents } from './aws/emitDriftEvents';
 import { TransientAwsError, describeError } from './aws/errors';
 import { listBucketPages, type BucketPage, type ListedBucket } from './aws/listBuckets';
 import { publishAlert } from './aws/publishAlert';
-import { checkTargetLive, resultFromLive, uncheckedResult, type GuardDeps, type SweepRunner } from './guard';
+import {
+  checkTargetLive,
+  faultResult,
+  resultFromLive,
+  uncheckedResult,
+  type GuardDeps,
+  type SweepRunner,
+} from './guard';
 import type { CompactResult } from './domain/compactResult';
 
 /** Buckets checked at once. Each check is 1–3 small S3 calls; adaptive retry slows down on throttling. */
-// 24 keeps one core below saturation at ~20 ms per S3 answer (the SDK costs ~0.7 ms CPU a request), which
-// `npm run bench` measures within 20 % of the latency model; raise it where S3 answers more slowly.
+// The default keeps one core below saturation at S3's usual latency (`npm run bench` measures it); raise it
+// where S3 answers more slowly.
 export const DEFAULT_CONCURRENCY = 24;
 export const MAX_CONCURRENCY = 256;
-/** Full results kept in a Lambda's report: ~3 KB each with the script keeps it far below the 6 MB response limit. */
+/** Full results kept in a Lambda's report: with their scripts, far below the 6 MB response limit. */
 export const DEFAULT_MAX_RESULTS = 1_000;
 /** PutEvents calls in flight while emitting the drift events of a sweep. */
 const EVENT_BATCHES_IN_FLIGHT = 8;
@@ -174,37 +181,15 @@ async function checkOne(
     const checkedAt = (deps.now ? deps.now() : new Date()).toISOString();
     const fault = { kind: 'fault', message: describeError(err) } as const;
     return {
-      result: sweepFaultResult(bucket.name, bucket.region, deps.account, fault.message, checkedAt),
+      result: faultResult(bucket.name, bucket.region, deps.account, fault.message, checkedAt, 'sweep'),
       compact: { bucket: bucket.name, region: bucket.region, state: fault },
     };
   }
 }
 
-/** A sweep's bucket whose check kept failing: not verified, with the cause. */
-export function sweepFaultResult(
-  bucket: string,
-  region: string | undefined,
-  account: string | undefined,
-  message: string,
-  checkedAt: string,
-): CheckResult {
-  return {
-    bucket,
-    account,
-    region,
-    status: 'unverified',
-    severity: 'medium',
-    findings: [{ code: 'live-check-denied', message: `The live check kept failing: ${message}` }],
-    alerted: false,
-    reason: message,
-    trigger: 'sweep',
-    checkedAt,
-  };
-}
-
 /**
  * The full result a compact record stands for, rebuilt with the same code as the check (resultFromLive,
- * sweepFaultResult): same status, findings and remediation script as when the bucket was checked.
+ * faultResult): same status, findings and remediation script as when the bucket was checked.
  */
 export function expandCompact(
   c: CompactResult,
@@ -212,7 +197,7 @@ export function expandCompact(
   checkedAt: string,
 ): CheckResult {
   if (c.state.kind === 'fault')
-    return sweepFaultResult(c.bucket, c.region, deps.account, c.state.message, checkedAt);
+    return faultResult(c.bucket, c.region, deps.account, c.state.message, checkedAt, 'sweep');
   return resultFromLive(
     { bucket: c.bucket, region: c.region, account: deps.account, trigger: 'sweep' },
     c.state,

@@ -13,7 +13,7 @@ export interface BucketPage {
   nextToken?: string;
 }
 
-/** ListBuckets accepts 1–10,000 for MaxBuckets (AWS-FACTS §3). */
+/** ListBuckets accepts 1–10,000 for MaxBuckets (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBuckets.html). */
 export const MAX_PAGE_SIZE = 10_000;
 export const DEFAULT_PAGE_SIZE = 1_000;
 

@@ -1,8 +1,9 @@
 // The one alert a sweep sends: counts per status, then every bucket that needs a person, worst first,
-// each drift with its root-user script, cut to fit SNS's 256 KB and saying what was left out.
+// each drift with its root-user script, cut to fit SNS's message limit and saying what was left out.
 import { SEVERITY_RANK } from './decide';
 import { headline, type ChatbotNotification } from './renderAlert';
-import { asciiOnly, cleanText } from './text';
+import { SNS_MESSAGE_BUDGET, chatPlain, snsSubject } from './snsMessage';
+import { cleanText } from './text';
 import type { CheckResult, Severity, Status } from './types';
 
 /** Display order of the counts; a Record so that a new status cannot be forgotten here. */
@@ -47,9 +48,7 @@ export interface RenderedDigest {
   bytes: number;
 }
 
-/** SNS Publish rejects a Message over 262,144 bytes (AWS-FACTS §5); the headroom covers the subject line. */
-export const SNS_MESSAGE_MAX_BYTES = 262_144;
-const DEFAULT_BUDGET = SNS_MESSAGE_MAX_BYTES - 4_096;
+export { SNS_MESSAGE_MAX_BYTES } from './snsMessage';
 const CHAT_BUCKETS = 10;
 
 export const DEFAULT_SEE_ALL =
@@ -90,10 +89,7 @@ function verdict(s: SweepSummary): string {
 
 export function digestSubject(s: SweepSummary): string {
   const severity = worstSeverity(s.attention).toUpperCase();
-  const subject = asciiOnly(
-    `[${severity}] S3 MFA delete sweep: ${verdict(s)}${s.account ? ` (${s.account})` : ''}`,
-  );
-  return subject.length > 99 ? `${subject.slice(0, 96)}...` : subject;
+  return snsSubject(`[${severity}] S3 MFA delete sweep: ${verdict(s)}${s.account ? ` (${s.account})` : ''}`);
 }
 
 /** One bucket's part of the email: its headline, then for drift the warnings and the script. */
@@ -116,10 +112,9 @@ export function bucketSection(r: CheckResult, index: number): string {
 }
 
 function chatbotDigest(s: SweepSummary, sorted: CheckResult[], subject: string): ChatbotNotification {
-  const md = (x: string) => x.replace(/[`*_~<>&]/g, ' ');
   const top = sorted
     .slice(0, CHAT_BUCKETS)
-    .map((r) => `- ${md(cleanText(headline(r), 120))} (${r.region ?? '?'})`);
+    .map((r) => `- ${chatPlain(cleanText(headline(r), 120))} (${r.region ?? '?'})`);
   const more = sorted.length > CHAT_BUCKETS ? [`…and ${n(sorted.length - CHAT_BUCKETS)} more`] : [];
   const counts = (Object.keys(STATUS_ORDER) as Status[])
     .filter((st) => (s.counts[st] ?? 0) > 0)
@@ -131,7 +126,7 @@ function chatbotDigest(s: SweepSummary, sorted: CheckResult[], subject: string):
     id: `mfa-delete-guard-sweep-${s.account ?? 'unknown'}-${s.finishedAt}`,
     content: {
       textType: 'client-markdown',
-      title: `${sorted.length ? ':rotating_light:' : ':large_green_circle:'} ${md(subject)}`,
+      title: `${sorted.length ? ':rotating_light:' : ':large_green_circle:'} ${chatPlain(subject)}`,
       description: [`*Swept:* ${n(s.total)} buckets  *Counts:* ${counts || 'none'}`, ...top, ...more].join(
         '\n',
       ),
@@ -162,7 +157,7 @@ const jsonBytes = (s: string) => Buffer.byteLength(JSON.stringify(s), 'utf8') - 
  * are added worst first while the whole JSON-encoded Message stays under the budget.
  */
 export function renderDigest(s: SweepSummary, opts: { maxBytes?: number } = {}): RenderedDigest {
-  const budget = opts.maxBytes ?? DEFAULT_BUDGET;
+  const budget = opts.maxBytes ?? SNS_MESSAGE_BUDGET;
   const sorted = [...s.attention].sort(worstFirst);
   const subject = digestSubject(s);
   const https = JSON.stringify(chatbotDigest(s, sorted, subject));

@@ -1,11 +1,13 @@
 // One alert, rendered once per channel: a plain-text email, an AWS Chatbot custom notification, and a
-// machine-readable JSON copy, all in one SNS publish with MessageStructure "json" (AWS-FACTS §5–6).
+// machine-readable JSON copy, all in one SNS publish with MessageStructure "json"
+// (https://docs.aws.amazon.com/sns/latest/dg/sns-send-custom-platform-specific-payloads-mobile-devices.html).
 // The Slack Block Kit rendering (slackMessage.ts) is built from the same facts by the webhook notifier.
 //
 // Trust: our own sentences, validated bucket names, account IDs and Regions are trusted. Everything the
 // caller of PutBucketVersioning chose (user agent, session name, ARNs, IP, error text) is not: it is
 // cleaned (control and bidi characters), bounded, and escaped for each channel's markup.
 import { consoleLinks, type ConsoleLinks } from './consoleLinks';
+import { SNS_MESSAGE_BUDGET, chatSafe, snsSubject } from './snsMessage';
 import { actorSummary, asciiOnly, cleanText, yesNo } from './text';
 import type { CheckResult, Severity, Status } from './types';
 
@@ -19,7 +21,7 @@ export interface RenderedAlert {
   chatbot: ChatbotNotification;
 }
 
-/** AWS Chatbot / Amazon Q Developer custom notification (AWS-FACTS §6). */
+/** AWS Chatbot / Amazon Q Developer custom notification (https://docs.aws.amazon.com/chatbot/latest/adminguide/custom-notifs.html). */
 export interface ChatbotNotification {
   version: '1.0';
   source: 'custom';
@@ -49,8 +51,6 @@ export interface MachineAlert {
   truncated?: true;
   result: CheckResult;
 }
-
-const SUBJECT_MAX = 99;
 
 export const SEVERITY_EMOJI: Record<Severity, string> = {
   critical: ':rotating_light:',
@@ -93,10 +93,7 @@ export function headline(r: CheckResult): string {
 }
 
 export function alertSubject(r: CheckResult): string {
-  const subject = asciiOnly(
-    `[${r.severity.toUpperCase()}] S3 ${headline(r)}${r.account ? ` (${r.account})` : ''}`,
-  );
-  return subject.length > SUBJECT_MAX ? `${subject.slice(0, SUBJECT_MAX - 3)}...` : subject;
+  return snsSubject(`[${r.severity.toUpperCase()}] S3 ${headline(r)}${r.account ? ` (${r.account})` : ''}`);
 }
 
 export function liveState(r: CheckResult): string {
@@ -246,15 +243,6 @@ export function renderText(r: CheckResult): string {
 
 // -------------------------------------------------------------------------------------------- chatbot
 
-/**
- * Untrusted text for chat markdown. Backticks would end a code span; `<`/`>` make Slack links and
- * mentions (`<!channel>`); `&` starts an entity. They are replaced by look-alikes rather than escaped,
- * because Chatbot's client-markdown is re-rendered per platform and no escape works in all of them.
- */
-export function chatSafe(value: string): string {
-  return value.replace(/`/g, "'").replace(/</g, '‹').replace(/>/g, '›').replace(/&/g, '＆');
-}
-
 /** An untrusted identifier as inline code: markdown inside it (`_`, `*`, `~`) stays literal. */
 const chatCode = (value: string) => `\`${chatSafe(value)}\``;
 
@@ -329,10 +317,7 @@ export function machineAlert(r: CheckResult): MachineAlert {
   };
 }
 
-/** SNS Publish rejects a Message over 256 KB (AWS-FACTS §5). */
-const MESSAGE_MAX_BYTES = 262_144;
 /** Headroom below the limit, so that a message that fits does not depend on the last byte. */
-const MESSAGE_BUDGET = MESSAGE_MAX_BYTES - 4_096;
 const MACHINE_FIELD_MAX = 256;
 
 export function renderAlert(r: CheckResult): RenderedAlert {
@@ -351,8 +336,8 @@ export function renderAlert(r: CheckResult): RenderedAlert {
   // The machine copy carries the raw CloudTrail fields, several of them chosen by the caller. When it is
   // too big, first rely on SNS sending `default` to every protocol without a key, then cut long fields:
   // an alert that SNS refuses is worse than a shortened one.
-  if (Buffer.byteLength(message, 'utf8') > MESSAGE_BUDGET) message = perProtocol(false);
-  if (Buffer.byteLength(message, 'utf8') > MESSAGE_BUDGET) {
+  if (Buffer.byteLength(message, 'utf8') > SNS_MESSAGE_BUDGET) message = perProtocol(false);
+  if (Buffer.byteLength(message, 'utf8') > SNS_MESSAGE_BUDGET) {
     const truncated: MachineAlert = { ...machineAlert(r), truncated: true };
     machine = JSON.stringify(truncated, (key, value) =>
       typeof value === 'string' && key !== 'script' && value.length > MACHINE_FIELD_MAX

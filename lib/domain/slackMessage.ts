@@ -1,4 +1,5 @@
-// Slack Block Kit rendering of one alert, for the incoming-webhook notifier (AWS-FACTS §7).
+// Slack Block Kit rendering of one alert, for the incoming-webhook notifier
+// (https://api.slack.com/messaging/webhooks).
 // Slack mrkdwn needs &, < and > escaped as entities in every text (they make links and mentions);
 // untrusted identifiers also go in code spans so that `_`, `*` and `~` in them stay literal.
 import { consoleLinks } from './consoleLinks';
@@ -44,7 +45,7 @@ export interface SlackMessage {
   blocks: SlackBlock[];
 }
 
-/** Slack's Block Kit limits (api.slack.com/reference/block-kit/blocks, AWS-FACTS §7). */
+/** Slack's Block Kit limits (https://api.slack.com/reference/block-kit/blocks). */
 export const SLACK_LIMITS = {
   blocks: 50,
   headerText: 150,

@@ -12,7 +12,8 @@ import {
 } from '../../lib/domain/compactResult';
 import type { GuardConfig, LiveState } from '../../lib/domain/types';
 import { resultFromLive } from '../../lib/guard';
-import { expandCompact, sweepFaultResult } from '../../lib/sweep';
+import { faultResult } from '../../lib/guard';
+import { expandCompact } from '../../lib/sweep';
 
 const ACCOUNT = '111122223333';
 const AT = '2026-10-06T03:00:00.000Z';
@@ -65,7 +66,7 @@ describe('compact sweep records', () => {
     const [stored] = unpackCompact(packCompact([{ bucket: 'b', region: 'us-east-1', state: fault }]));
     const config = configs[0]!;
     expect(expandCompact(stored!, { config, account: ACCOUNT }, AT)).toEqual(
-      sweepFaultResult('b', 'us-east-1', ACCOUNT, fault.message, AT),
+      faultResult('b', 'us-east-1', ACCOUNT, fault.message, AT, 'sweep'),
     );
     expect(expandCompact(stored!, { config, account: ACCOUNT }, AT)).toMatchObject({
       status: 'unverified',

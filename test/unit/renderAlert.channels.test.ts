@@ -15,7 +15,7 @@ import { edgeFixtures, scenarioFixtures } from '../golden/fixtures';
 const fixtures = [...scenarioFixtures(), ...edgeFixtures()];
 const byName = (name: string) => fixtures.find((f) => f.name === name)!.result;
 
-// AWS Chatbot custom notification schema (docs: chatbot/latest/adminguide/custom-notifs.html; AWS-FACTS §6).
+// AWS Chatbot custom notification schema (https://docs.aws.amazon.com/chatbot/latest/adminguide/custom-notifs.html).
 const ChatbotSchema = z.strictObject({
   version: z.literal('1.0'),
   source: z.literal('custom'),
