@@ -96,6 +96,22 @@ describe('the check function (its role may not list buckets)', () => {
   });
 });
 
+describe('the check function without SWEEP_FUNCTION_NAME', () => {
+  it('still refuses {"all": true}, naming the sweep function generically', async () => {
+    delete process.env.SWEEP_FUNCTION_NAME;
+    vi.resetModules();
+    const { handler: checkOnly } = await import('../../functions/check');
+    const report = (await checkOnly(loadEvent('manual-all.json'), lambdaContext())) as SweepReport;
+    expect(report.results.map((r) => [r.status, r.reason])).toEqual([
+      [
+        'invalid-input',
+        `this function does not sweep (its role may not list buckets); invoke the sweep function: npx serverless invoke -f sweep --data '{"all": true}'`,
+      ],
+    ]);
+    expect(fake.stats().byOperation.ListBuckets ?? 0).toBe(0);
+  });
+});
+
 describe('mfa-delete-guard check --all', () => {
   const run = async (args: string[], stderrIsTTY = false) => {
     const out = { stdout: '', stderr: '' };
