@@ -3,17 +3,17 @@
 // first needs it (a check that publishes nothing never builds an SNS client) and is reused afterwards.
 // The adapters of optional features (de-dup table, sweep fan-out, Slack webhook, STS) are imported only
 // when the environment asks for them, so a function without them does not load their SDK clients.
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { S3ClientPool, newEventBridgeClient, newSnsClient } from '../aws/clients';
-import type { GuardConfig } from '../domain/types';
-import { guardConfigFromEnv, publishConfigFromEnv, type PublishConfig } from '../domain/config';
 import type { Context } from 'aws-lambda';
-import type { GuardDeps, Log } from '../guard';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3ClientPool, newEventBridgeClient, newSnsClient } from '../aws/clients';
 import type { DedupeLog, DeliveryDedupe } from '../aws/deliveryDedupe';
 import type { WebhookUrlSource } from '../aws/webhookSecret';
+import { guardConfigFromEnv, publishConfigFromEnv, type PublishConfig } from '../domain/config';
+import type { GuardConfig } from '../domain/types';
 import { DEFAULT_INLINE_MAX_BUCKETS, type FanOut } from '../fanout/types';
+import type { GuardDeps, Log } from '../guard';
 
 export type Env = Record<string, string | undefined>;
 
@@ -42,7 +42,7 @@ export const regionFromEnv = (env: Env): string => env.AWS_REGION ?? env.AWS_DEF
  * SNS answers Publish for a topic in another Region with InvalidParameter (TopicArn), so the client
  * goes to the topic's own Region; likewise PutEvents to a bus given by ARN. A bus given by name is in
  * the home Region.
- * https://docs.aws.amazon.com/general/latest/gr/sns.html
+ * https://docs.aws.amazon.com/sns/latest/api/API_Publish.html
  * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsRequestEntry.html
  */
 export const snsRegion = (topicArn: string, homeRegion: string) => regionOfArn(topicArn) ?? homeRegion;
