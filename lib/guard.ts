@@ -201,11 +201,18 @@ export function resultFromLive(
   if (decision.status === 'drift' && region && live.kind === 'observed') {
     if (target.account) {
       result.remediation = remediationScript(
-        { bucket: target.bucket, account: target.account, region, lifecycle: live.lifecycle },
+        {
+          bucket: target.bucket,
+          account: target.account,
+          region,
+          versioning: live.versioning.status,
+          mfaDelete: live.versioning.mfaDelete,
+        },
         { mfaSerial: deps.config.rootMfaSerial, profile: deps.config.rootProfile },
       );
     } else {
-      result.reason = 'The account ID is unknown, so no remediation script was prepared.';
+      result.reason =
+        'No remediation script: the account ID is unknown. Run the check again with --account <12-digit ID>.';
     }
   }
   return result;

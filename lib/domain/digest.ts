@@ -171,10 +171,14 @@ export function renderDigest(s: SweepSummary, opts: { maxBytes?: number } = {}):
     '',
     '',
   ].join('\n');
+  // A time-based code is accepted once: each block asks for its own, so buckets are fixed one by one.
+  const howTo = sorted.some((r) => r.remediation)
+    ? 'Fix the buckets one at a time: for each block, export MFA_CODE=<a fresh code from the root MFA device>, then paste that block alone (in a terminal you may paste it without MFA_CODE and type the code when asked).\n\n'
+    : '';
   const heading = (left: number) =>
     sorted.length === 0
       ? 'Nothing needs a person.\n'
-      : `NEEDS A PERSON, WORST FIRST (${n(sorted.length)}${left ? `; ${n(left)} left out to fit the 256 KB message limit: to see them all, ${s.seeAll ?? DEFAULT_SEE_ALL}` : ''})\n\n`;
+      : `NEEDS A PERSON, WORST FIRST (${n(sorted.length)}${left ? `; ${n(left)} left out to fit the 256 KB message limit: to see them all, ${s.seeAll ?? DEFAULT_SEE_ALL}` : ''})\n\n${howTo}`;
   const build = (body: string, left: number) => `${head}${heading(left)}${body}`;
   const message = (text: string) => JSON.stringify({ default: text, https });
 

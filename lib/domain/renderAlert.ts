@@ -6,6 +6,7 @@
 // Trust: our own sentences, validated bucket names, account IDs and Regions are trusted. Everything the
 // caller of PutBucketVersioning chose (user agent, session name, ARNs, IP, error text) is not: it is
 // cleaned (control and bidi characters), bounded, and escaped for each channel's markup.
+import { partitionOf } from './awsIds';
 import { consoleLinks, type ConsoleLinks } from './consoleLinks';
 import { SNS_MESSAGE_BUDGET, chatSafe, snsSubject } from './snsMessage';
 import { actorSummary, asciiOnly, cleanText, yesNo } from './text';
@@ -186,18 +187,32 @@ export function summary(r: CheckResult): string {
   }
 }
 
-export const RUNBOOK: Partial<Record<Status, string[]>> = {
-  drift: [
-    'Ask the owner of the principal above whether the change was planned. If it was not, treat its credentials as compromised: deactivate its access keys or revoke its role sessions first.',
-    'Get the root user (with the root MFA device) to run the script above, after `export MFA_CODE=<code>`.',
-    'Check that the verify step prints "MFADelete": "Enabled"; a "restored" notice follows in this channel.',
-    'Delete the root access key used for the fix (step 3 of the script).',
-  ],
-  unverified: [
-    'Check that the function role still has s3:GetBucketVersioning on this bucket and that no bucket policy denies it.',
-    'Check the bucket by hand: aws s3api get-bucket-versioning --bucket <bucket>.',
-  ],
-};
+/**
+ * What a person does next, for the statuses that page one. Every step names the real bucket and Region
+ * (validated values: a drift or unverified result only exists for a bucket name that passed the rules).
+ */
+export function runbook(r: CheckResult): string[] | undefined {
+  const where = `s3://${r.bucket} (${r.region ?? 'Region unknown'})`;
+  const region = r.region ? ` --region ${r.region}` : '';
+  switch (r.status) {
+    case 'drift':
+      return [
+        'Ask the owner of the principal above whether the change was planned. If it was not, treat its credentials as compromised: deactivate its access keys or revoke its role sessions first.',
+        r.remediation
+          ? `Get the root user of account ${r.account ?? 'unknown'} (with the root MFA device) to run the script above for ${where}: \`export MFA_CODE=<code>\`, then paste it.`
+          : `No script was prepared (the account ID is unknown): run \`npx mfa-delete-guard check --bucket ${r.bucket}${region} --account <12-digit account ID>\` to get one for ${where}.`,
+        `Check that the verify step prints "MFADelete": "Enabled" for ${where}; a "restored" notice follows in this channel.`,
+        'Delete the root access key used for the fix (the script prints the command once the bucket is done).',
+      ];
+    case 'unverified':
+      return [
+        `Check that the function role still has s3:GetBucketVersioning on arn:${partitionOf(r.region ?? 'us-east-1')}:s3:::${r.bucket} and that no bucket policy denies it.`,
+        `Check the bucket by hand: aws s3api get-bucket-versioning --bucket ${r.bucket}${region}.`,
+      ];
+    default:
+      return undefined;
+  }
+}
 
 // ---------------------------------------------------------------------------------------------- email
 
@@ -236,7 +251,7 @@ export function renderText(r: CheckResult): string {
     lines.push('', 'REMEDIATION (root user only)', ...r.remediation.warnings.map((w) => `  ! ${w}`), '');
     lines.push('----- paste from here -----', r.remediation.script.trimEnd(), '----- to here -----');
   }
-  const steps = RUNBOOK[r.status];
+  const steps = runbook(r);
   if (steps) lines.push('', 'RUNBOOK', ...steps.map((s, i) => `  ${i + 1}. ${s}`));
   return `${lines.join('\n')}\n`;
 }
@@ -276,7 +291,7 @@ export function renderChatbot(r: CheckResult): ChatbotNotification {
         ...(r.remediation
           ? [...r.remediation.warnings, `\`\`\`\n${r.remediation.script.trimEnd()}\n\`\`\``]
           : []),
-        ...(RUNBOOK[r.status] ?? []),
+        ...(runbook(r) ?? []),
       ];
   return {
     version: '1.0',

@@ -4,7 +4,7 @@
 // untrusted identifiers also go in code spans so that `_`, `*` and `~` in them stay literal.
 import { consoleLinks } from './consoleLinks';
 import {
-  RUNBOOK,
+  runbook,
   SEVERITY_EMOJI,
   alertSubject,
   callerFacts,
@@ -187,7 +187,7 @@ export function renderSlack(r: CheckResult): SlackMessage {
     );
     blocks.push(...scriptSections(r.remediation.script));
   }
-  const steps = short ? undefined : RUNBOOK[r.status];
+  const steps = short ? undefined : runbook(r);
   if (steps) {
     blocks.push(
       listSection(

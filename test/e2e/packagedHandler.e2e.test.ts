@@ -16,7 +16,7 @@ import { CreateTableCommand, ScanCommand, type CreateTableCommandInput } from '@
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { CheckResult, Report, Status } from '../../lib/domain/types';
-import { startFakeAws, type FakeAws } from '../support/fakeAws';
+import { ROOT_ARN, startFakeAws, type FakeAws } from '../support/fakeAws';
 import { startMoto, type Moto } from '../support/moto';
 import { arrange, loadEvent, scenarioFile, type Scenario } from '../support/scenarios';
 import { createQueue, drainQueue, motoClients, REGION, type Queue } from './support/motoClients';
@@ -346,8 +346,12 @@ describe('a drift alert, received and acted on', () => {
       tempDirs.push(home);
       const cli = await makeCli(fake.url, home);
       arrange(fake, file, scenario(DRIFT_EVENT));
+      // The profile holds root's keys of the alerted account; root has the legacy-named virtual device.
+      fake.identities.set(ROOT_ACCESS_KEY_ID, { account: '111122223333', arn: ROOT_ARN('111122223333') });
+      fake.rootMfaDevices.set('111122223333', [MFA_HEADER.split(' ')[0]!]);
       const run = await paste(`export MFA_CODE=123456\n${machine.result.remediation?.script}`, home, cli);
-      expect(run.stderr).toBe('');
+      expect(run.stderr).not.toMatch(/error/i);
+      expect(run.stderr).toContain('mfa-delete-guard: done for s3://example-bucket (eu-west-1)');
       expect(run.code).toBe(0);
 
       const puts = fake.requests.filter((r) => r.operation === 'PutBucketVersioning');

@@ -59,7 +59,13 @@ export function edgeFixtures(): Fixture[] {
     ...base,
     bucket,
     remediation: remediationScript(
-      { bucket, account: base.account!, region: base.region!, lifecycle: true },
+      {
+        bucket,
+        account: base.account!,
+        region: base.region!,
+        versioning: 'Enabled',
+        mfaDelete: 'Disabled',
+      },
       { profile: 'root_user' },
     ),
   });

@@ -1,7 +1,9 @@
 /**
  * A small, dependency-free loopback server that speaks enough of AWS's wire protocols
- * (S3 REST-XML path-style, SNS awsQuery, EventBridge JSON 1.1) for the real AWS SDK v3
- * and the real AWS CLI to talk to it. Unlike moto, it models S3 MFA delete.
+ * (S3 REST-XML path-style, SNS awsQuery, EventBridge JSON 1.1, STS GetCallerIdentity and IAM
+ * ListMFADevices in awsQuery) for the real AWS SDK v3 and the real AWS CLI to talk to it. Unlike moto,
+ * it models S3 MFA delete: the MFA header must name one of root's devices (when they are registered),
+ * and a code is accepted once, as a time-based code is.
  *
  * Never contacts AWS; binds to 127.0.0.1 only.
  */
@@ -31,7 +33,7 @@ export type Fault = {
 };
 
 export interface RecordedRequest {
-  service: 's3' | 'sns' | 'events' | 'ssm' | 'unknown';
+  service: 's3' | 'sns' | 'events' | 'ssm' | 'sts' | 'iam' | 'unknown';
   method: string;
   path: string;
   query: Record<string, string>;
@@ -58,8 +60,21 @@ export interface PutEventsEntry {
   EventBusName?: string;
 }
 
+/** Who an access key belongs to, as STS GetCallerIdentity answers it. */
+export interface FakeIdentity {
+  account: string;
+  /** `arn:aws:iam::ACCOUNT:root` for root keys, `arn:aws:iam::ACCOUNT:user/NAME` for an IAM user. */
+  arn: string;
+  /** Default: the account ID for root, `AIDA…` otherwise. */
+  userId?: string;
+}
+
 export interface FakeAws {
   url: string;
+  /** Access key ID → identity. Keys not listed get InvalidClientTokenId from STS, as unknown keys do. */
+  identities: Map<string, FakeIdentity>;
+  /** Account → serial numbers of its root user's MFA devices, as ListMFADevices lists them. */
+  rootMfaDevices: Map<string, string[]>;
   port: number;
   buckets: Map<string, FakeBucket>;
   requests: RecordedRequest[];
@@ -79,6 +94,8 @@ export interface FakeAws {
   close(): Promise<void>;
 }
 
+export const ROOT_ARN = (account: string) => `arn:aws:iam::${account}:root`;
+
 export interface StartFakeAwsOptions {
   port?: number;
   latencyMs?: number;
@@ -89,6 +106,8 @@ export interface StartFakeAwsOptions {
 
 const S3_NS = 'http://s3.amazonaws.com/doc/2006-03-01/';
 const SNS_NS = 'http://sns.amazonaws.com/doc/2010-03-31/';
+const STS_NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
+const IAM_NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
 const ACCOUNT = '111122223333';
 const OWNER_ID = '75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a';
 const DEFAULT_CREATION_DATE = '2026-01-01T00:00:00.000Z';
@@ -172,6 +191,11 @@ function parseScope(
   return { region: m[3], service: m[4] };
 }
 
+/** The access key ID that signed a request (SigV4 Authorization header). */
+function accessKeyOf(auth: string | undefined): string | undefined {
+  return auth ? /Credential=([^/,\s]+)\//.exec(auth)?.[1] : undefined;
+}
+
 function lowerBound(arr: string[], key: string): number {
   let lo = 0;
   let hi = arr.length;
@@ -200,6 +224,9 @@ export function startFakeAws(opts: StartFakeAwsOptions = {}): Promise<FakeAws> {
   };
 
   const requests: RecordedRequest[] = [];
+  const identities = new Map<string, FakeIdentity>();
+  const rootMfaDevices = new Map<string, string[]>();
+  const usedCodes = new Set<string>();
   const published: PublishedMessage[] = [];
   const putEvents: PutEventsEntry[] = [];
   const faults: FaultEntry[] = [];
@@ -286,7 +313,7 @@ export function startFakeAws(opts: StartFakeAwsOptions = {}): Promise<FakeAws> {
       if (ctx.bucket && f.code === 'NoSuchBucket') extra['BucketName'] = ctx.bucket;
       return s3Error(ctx, f.status, f.code, msg, extra, f.headers);
     }
-    if (ctx.service === 'sns' || ctx.service === 'unknown')
+    if (ctx.service === 'sns' || ctx.service === 'sts' || ctx.service === 'iam' || ctx.service === 'unknown')
       return snsError(ctx, f.status, f.code, msg, f.headers);
     return jsonError(ctx, f.status, f.code, msg, f.headers);
   };
@@ -483,6 +510,15 @@ export function startFakeAws(opts: StartFakeAwsOptions = {}): Promise<FakeAws> {
     if (mfaRequired && mfaHeader === undefined) {
       return s3Error(ctx, 403, 'AccessDenied', 'Mfa Authentication must be used for this request');
     }
+    if (mfaHeader !== undefined) {
+      // A code works once; and when root's devices are registered, the serial must be one of them.
+      const [serial] = mfaHeader.split(' ');
+      const signer = identities.get(accessKeyOf(ctx.req.headers.authorization) ?? '');
+      const devices = signer ? rootMfaDevices.get(signer.account) : undefined;
+      if (usedCodes.has(mfaHeader) || (devices && !devices.includes(serial ?? ''))) {
+        return s3Error(ctx, 403, 'AccessDenied', 'Mfa Authentication must be used for this request');
+      }
+    }
     if (mfa === 'Enabled' && b.lifecycle) {
       return s3Error(
         ctx,
@@ -494,6 +530,7 @@ export function startFakeAws(opts: StartFakeAwsOptions = {}): Promise<FakeAws> {
     }
     if (status !== undefined) b.versioning = status as 'Enabled' | 'Suspended';
     if (mfa !== undefined) b.mfaDelete = mfa as 'Enabled' | 'Disabled';
+    if (mfaHeader !== undefined) usedCodes.add(mfaHeader);
     return { status: 200 };
   };
 
@@ -574,6 +611,63 @@ export function startFakeAws(opts: StartFakeAwsOptions = {}): Promise<FakeAws> {
     if (has('prefix')) xml += `<Prefix>${xmlEscape(prefix)}</Prefix>`;
     xml += '</ListAllMyBucketsResult>';
     return { status: 200, headers: { 'content-type': 'application/xml' }, body: xml };
+  };
+
+  // ---------------------------------------------------------------- STS and IAM (awsQuery)
+  const queryOk = (ctx: Ctx, ns: string, inner: string): Reply => ({
+    status: 200,
+    headers: { 'content-type': 'text/xml' },
+    body:
+      `<${ctx.operation}Response xmlns="${ns}"><${ctx.operation}Result>${inner}</${ctx.operation}Result>` +
+      `<ResponseMetadata><RequestId>${ctx.requestId}</RequestId></ResponseMetadata></${ctx.operation}Response>`,
+  });
+
+  const signerOf = (ctx: Ctx): FakeIdentity | undefined =>
+    identities.get(accessKeyOf(ctx.req.headers.authorization) ?? '');
+
+  const unknownKey = (ctx: Ctx): Reply =>
+    snsError(ctx, 403, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
+
+  const handleSts = (ctx: Ctx): Reply => {
+    if (ctx.operation !== 'GetCallerIdentity') {
+      return snsError(
+        ctx,
+        400,
+        'InvalidAction',
+        `Could not find operation ${ctx.operation} for version 2011-06-15`,
+      );
+    }
+    const who = signerOf(ctx);
+    if (!who) return unknownKey(ctx);
+    const userId = who.userId ?? (who.arn.endsWith(':root') ? who.account : 'AIDAEXAMPLEUSERID0001');
+    return queryOk(
+      ctx,
+      STS_NS,
+      `<Arn>${xmlEscape(who.arn)}</Arn><UserId>${xmlEscape(userId)}</UserId><Account>${who.account}</Account>`,
+    );
+  };
+
+  const handleIam = (ctx: Ctx, form: URLSearchParams): Reply => {
+    if (ctx.operation !== 'ListMFADevices') {
+      return snsError(
+        ctx,
+        400,
+        'InvalidAction',
+        `Could not find operation ${ctx.operation} for version 2010-05-08`,
+      );
+    }
+    const who = signerOf(ctx);
+    if (!who) return unknownKey(ctx);
+    // Without UserName, IAM lists the signer's own devices: root's when root's keys signed.
+    const own = who.arn.endsWith(':root') && form.get('UserName') === null;
+    const serials = own ? (rootMfaDevices.get(who.account) ?? []) : [];
+    const members = serials
+      .map(
+        (serial) =>
+          `<member><SerialNumber>${xmlEscape(serial)}</SerialNumber><EnableDate>2026-01-01T00:00:00Z</EnableDate></member>`,
+      )
+      .join('');
+    return queryOk(ctx, IAM_NS, `<IsTruncated>false</IsTruncated><MFADevices>${members}</MFADevices>`);
   };
 
   // ---------------------------------------------------------------- SNS
@@ -840,6 +934,10 @@ export function startFakeAws(opts: StartFakeAwsOptions = {}): Promise<FakeAws> {
         const prefix = dot >= 0 ? target.slice(0, dot) : target;
         operation = dot >= 0 ? target.slice(dot + 1) : target;
         service = prefix === 'AWSEvents' ? 'events' : prefix === 'AmazonSSM' ? 'ssm' : 'unknown';
+      } else if (method === 'POST' && (scope.service === 'sts' || scope.service === 'iam')) {
+        form = new URLSearchParams(body);
+        service = scope.service;
+        operation = form.get('Action') ?? '';
       } else if (
         method === 'POST' &&
         (contentType.startsWith('application/x-www-form-urlencoded') || /(^|&)Action=/.test(body)) &&
@@ -888,6 +986,10 @@ export function startFakeAws(opts: StartFakeAwsOptions = {}): Promise<FakeAws> {
           reply = renderFault(ctx, fault);
         } else if (service === 's3') {
           reply = handleS3(ctx, query, body);
+        } else if (service === 'sts') {
+          reply = handleSts(ctx);
+        } else if (service === 'iam') {
+          reply = handleIam(ctx, form ?? new URLSearchParams(body));
         } else if (service === 'sns') {
           reply = handleSns(ctx, form ?? new URLSearchParams(body));
         } else if (service === 'events') {
@@ -936,6 +1038,8 @@ export function startFakeAws(opts: StartFakeAwsOptions = {}): Promise<FakeAws> {
       const fake: FakeAws = {
         url: `http://127.0.0.1:${port}`,
         port,
+        identities,
+        rootMfaDevices,
         buckets,
         requests,
         published,
@@ -969,6 +1073,7 @@ export function startFakeAws(opts: StartFakeAwsOptions = {}): Promise<FakeAws> {
           putEvents.length = 0;
           faults.length = 0;
           entryFailures.length = 0;
+          usedCodes.clear();
           totalRequests = 0;
           peakInFlight = inFlight;
           byOperation = {};

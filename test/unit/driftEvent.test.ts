@@ -23,7 +23,13 @@ const drift: CheckResult = {
     requested: { status: 'Enabled', mfaDelete: 'Disabled' },
   },
   remediation: remediationScript(
-    { bucket: 'example-bucket', account: '111122223333', region: 'eu-west-1', lifecycle: false },
+    {
+      bucket: 'example-bucket',
+      account: '111122223333',
+      region: 'eu-west-1',
+      versioning: 'Enabled',
+      mfaDelete: 'Disabled',
+    },
     { profile: 'root_user' },
   ),
   alerted: true,

@@ -1,233 +1,271 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, expect, afterAll } from 'vitest';
 import {
   RemediationInputError,
   remediationScript,
+  repairAction,
   shellQuote,
   type RemediationTarget,
   type RootCredentials,
 } from '../../lib/domain/remediationScript';
+import { recordingAws } from '../support/recordingAws';
 
 const TARGET: RemediationTarget = {
   bucket: 'example-bucket',
   account: '111122223333',
   region: 'eu-west-1',
-  lifecycle: false,
+  versioning: 'Enabled',
+  mfaDelete: 'Disabled',
 };
 const CREDS: RootCredentials = { profile: 'root_user' };
-const DEFAULT_SERIAL = 'arn:aws:iam::111122223333:mfa/root-account-mfa-device';
+const ROOT = 'arn:aws:iam::111122223333:root';
+const VIRTUAL = 'arn:aws:iam::111122223333:mfa/ops-phone';
 
 const script = (target: Partial<RemediationTarget> = {}, creds: Partial<RootCredentials> = {}) =>
   remediationScript({ ...TARGET, ...target }, { ...CREDS, ...creds });
 const bashN = (text: string) =>
   execFileSync('bash', ['-n'], { input: text, stdio: ['pipe', 'pipe', 'pipe'] });
-const commandLines = (text: string) => text.split('\n').filter((l) => !l.trimStart().startsWith('#'));
 
-// A fake `aws` on PATH that records its argv, one argument per line, so the generated script can really run.
+// A fake `aws` on PATH that records its argv and answers STS, IAM and the lifecycle question.
 const workDir = mkdtempSync(join(tmpdir(), 'mfa-guard-script-'));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
-let runs = 0;
-function runScript(text: string, env: Record<string, string>): { status: number | null; calls: string[][] } {
-  const bin = join(workDir, 'bin');
-  const log = join(workDir, `calls-${++runs}.log`);
-  mkdirSync(bin, { recursive: true });
-  writeFileSync(
-    join(bin, 'aws'),
-    `#!/usr/bin/env bash\n{ printf '%s\\n' "$@"; printf '%s\\n' '--END--'; } >> "$AWS_CALL_LOG"\n`,
-  );
-  chmodSync(join(bin, 'aws'), 0o755);
-  writeFileSync(log, '');
-  const res = spawnSync('bash', ['-c', text], {
-    env: { PATH: `${bin}:${process.env.PATH ?? ''}`, AWS_CALL_LOG: log, ...env },
-    encoding: 'utf8',
-  });
-  const calls = readFileSync(log, 'utf8')
-    .split('--END--\n')
-    .filter(Boolean)
-    .map((c) => c.replace(/\n$/, '').split('\n'));
-  return { status: res.status, calls };
-}
+const runScript = recordingAws(workDir);
+/** Root of the alerted account, one virtual device, no lifecycle: the script goes all the way. */
+const ROOT_ENV = { FAKE_CALLER_ARN: ROOT, FAKE_MFA_DEVICES: VIRTUAL };
 
-describe('remediationScript: the command', () => {
+const common = ['--profile', 'root_user', '--region', 'eu-west-1'];
+const onBucket = [...common, '--bucket', 'example-bucket'];
+const WHO = ['sts', 'get-caller-identity', ...common, '--query', 'Arn', '--output', 'text'];
+const DEVICES = [
+  'iam',
+  'list-mfa-devices',
+  ...common,
+  '--query',
+  'MFADevices[].SerialNumber',
+  '--output',
+  'text',
+];
+const LIFECYCLE = ['s3api', 'get-bucket-lifecycle-configuration', ...onBucket];
+const put = (mfa: string) => [
+  's3api',
+  'put-bucket-versioning',
+  ...onBucket,
+  '--versioning-configuration',
+  'Status=Enabled,MFADelete=Enabled',
+  '--mfa',
+  mfa,
+];
+const GET = ['s3api', 'get-bucket-versioning', ...onBucket];
+const isS3 = (call: string[]) => call[0] === 's3api';
+
+describe('remediationScript: what it runs', () => {
   const { script: text } = script();
-
-  it('has exactly one put-bucket-versioning command, with every option quoted', () => {
-    const occurrences = text.split('aws s3api put-bucket-versioning').length - 1;
-    expect(occurrences).toBe(1);
-    const put = text.slice(text.indexOf('aws s3api put-bucket-versioning'));
-    const command = put.slice(0, put.indexOf('"$MFA_CODE"') + '"$MFA_CODE"'.length);
-    expect(command).toContain("--bucket 'example-bucket'");
-    expect(command).toContain("--region 'eu-west-1'");
-    expect(command).toContain("--profile 'root_user'");
-    expect(command).toContain("--versioning-configuration 'Status=Enabled,MFADelete=Enabled'");
-    expect(command).toContain(`--mfa '${DEFAULT_SERIAL} '"$MFA_CODE"`);
-  });
-
-  it('verifies with get-bucket-versioning after the put, then names the key clean-up as a comment', () => {
-    const put = text.indexOf('aws s3api put-bucket-versioning');
-    const get = text.indexOf("aws s3api get-bucket-versioning --profile 'root_user' --region 'eu-west-1'");
-    const cleanup = text.indexOf('aws iam delete-access-key');
-    expect(put).toBeGreaterThan(-1);
-    expect(get).toBeGreaterThan(put);
-    expect(cleanup).toBeGreaterThan(get);
-    const cleanupLine = text.split('\n').find((l) => l.includes('aws iam delete-access-key'));
-    expect(cleanupLine?.trimStart().startsWith('#')).toBe(true);
-    expect(cleanupLine).toContain("--profile 'root_user'");
-  });
-
-  it('checks MFA_CODE before calling S3 and runs in a subshell with set -eu', () => {
-    const lines = commandLines(text);
-    expect(lines).toContain('(');
-    expect(lines).toContain(')');
-    expect(text.indexOf('case "${MFA_CODE:-}" in')).toBeLessThan(
-      text.indexOf('aws s3api put-bucket-versioning'),
-    );
-    expect(text).toContain('set -eu');
-  });
 
   it('passes bash -n', () => {
     expect(() => bashN(text)).not.toThrow();
   });
 
-  it('really runs: put then get, with the exact arguments', () => {
-    const { status, calls } = runScript(text, { MFA_CODE: '123456' });
+  it('asks who, which device and whether lifecycle is in the way, then puts and verifies', () => {
+    const { status, calls, stderr } = runScript(text, { ...ROOT_ENV, MFA_CODE: '123456' });
+    expect(status, stderr).toBe(0);
+    expect(calls).toEqual([WHO, DEVICES, LIFECYCLE, put(`${VIRTUAL} 123456`), GET]);
+    // The clean-up is only printed, and only once everything was checked.
+    expect(stderr).toContain(
+      'aws iam delete-access-key --profile "root_user" --access-key-id "$(aws configure get aws_access_key_id --profile "root_user")"',
+    );
+  });
+
+  it.each([
+    ["another account's root", 'arn:aws:iam::444455556666:root'],
+    ['an IAM user', 'arn:aws:iam::111122223333:user/alice'],
+    ['an assumed role', 'arn:aws:sts::111122223333:assumed-role/Admin/me'],
+    ['nothing', ''],
+  ])('stops on %s: one line naming it, no S3 request, no clean-up', (_label, arn) => {
+    const { status, calls, stderr } = runScript(text, {
+      ...ROOT_ENV,
+      FAKE_CALLER_ARN: arn,
+      MFA_CODE: '123456',
+    });
+    expect(status).toBe(1);
+    expect(calls).toEqual([WHO]);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toContain(`profile root_user is ${arn}, not the root user of account 111122223333`);
+    expect(stderr).not.toContain('delete-access-key');
+  });
+
+  it.each([
+    ['a custom-named virtual device', VIRTUAL, VIRTUAL],
+    ['a hardware TOTP token', 'GAHT12345678', 'GAHT12345678'],
+    [
+      'one virtual device beside a FIDO key',
+      `arn:aws:iam::111122223333:u2f/root/key-ABC\t${VIRTUAL}`,
+      VIRTUAL,
+    ],
+  ])('uses the only device that gives a code: %s', (_label, devices, serial) => {
+    const { status, calls } = runScript(text, { ...ROOT_ENV, FAKE_MFA_DEVICES: devices, MFA_CODE: '654321' });
     expect(status).toBe(0);
-    expect(calls).toEqual([
-      [
-        's3api',
-        'put-bucket-versioning',
-        '--profile',
-        'root_user',
-        '--region',
-        'eu-west-1',
-        '--bucket',
-        'example-bucket',
-        '--versioning-configuration',
-        'Status=Enabled,MFADelete=Enabled',
-        '--mfa',
-        `${DEFAULT_SERIAL} 123456`,
-      ],
-      [
-        's3api',
-        'get-bucket-versioning',
-        '--profile',
-        'root_user',
-        '--region',
-        'eu-west-1',
-        '--bucket',
-        'example-bucket',
-      ],
-    ]);
+    expect(calls.find((c) => c[1] === 'put-bucket-versioning')?.at(-1)).toBe(`${serial} 654321`);
+  });
+
+  it.each([
+    [
+      'two devices',
+      `${VIRTUAL}\tGAHT12345678`,
+      /has 2 MFA devices .*seen: arn:aws:iam::111122223333:mfa\/ops-phone GAHT12345678\)/,
+    ],
+    ['none', '', /has 0 MFA devices .*seen: none\)/],
+    [
+      'only a FIDO key',
+      'arn:aws:iam::111122223333:u2f/root/key-ABC',
+      /has 0 MFA devices .*u2f\/root\/key-ABC\)/,
+    ],
+    ["another account's virtual device", 'arn:aws:iam::444455556666:mfa/x', /has 0 MFA devices/],
+  ])('stops before any S3 request with %s, and asks for MFA_SERIAL', (_label, devices, message) => {
+    const { status, calls, stderr } = runScript(text, {
+      ...ROOT_ENV,
+      FAKE_MFA_DEVICES: devices,
+      MFA_CODE: '123456',
+    });
+    expect(status).toBe(1);
+    expect(calls).toEqual([WHO, DEVICES]);
+    expect(stderr).toMatch(message);
+    expect(stderr).toContain('export MFA_SERIAL=');
+  });
+
+  it('MFA_SERIAL picks the device without listing them', () => {
+    const { status, calls } = runScript(text, {
+      ...ROOT_ENV,
+      FAKE_MFA_DEVICES: `${VIRTUAL}\tGAHT12345678`,
+      MFA_SERIAL: 'GAHT12345678',
+      MFA_CODE: '123456',
+    });
+    expect(status).toBe(0);
+    expect(calls).toEqual([WHO, LIFECYCLE, put('GAHT12345678 123456'), GET]);
+  });
+
+  it.each(['a b', "x'y", '$(id)', 'arn:aws:iam::1:mfa/a;id'])('refuses MFA_SERIAL=%j', (serial) => {
+    const { status, calls } = runScript(text, { ...ROOT_ENV, MFA_SERIAL: serial, MFA_CODE: '123456' });
+    expect(status).toBe(1);
+    expect(calls.filter(isS3)).toEqual([]);
+  });
+
+  it('a configured serial wins: no listing, MFA_SERIAL ignored', () => {
+    const { script: configured } = script({}, { mfaSerial: 'arn:aws:iam::111122223333:mfa/configured' });
+    const { status, calls } = runScript(configured, { ...ROOT_ENV, MFA_SERIAL: VIRTUAL, MFA_CODE: '123456' });
+    expect(status).toBe(0);
+    expect(calls).toEqual([WHO, LIFECYCLE, put('arn:aws:iam::111122223333:mfa/configured 123456'), GET]);
+  });
+
+  it('a lifecycle configuration stops it before the put, with the save and remove commands', () => {
+    const { status, calls, stderr } = runScript(text, {
+      ...ROOT_ENV,
+      FAKE_LIFECYCLE: '1',
+      MFA_CODE: '123456',
+    });
+    expect(status).toBe(1);
+    expect(calls).toEqual([WHO, DEVICES, LIFECYCLE]);
+    expect(stderr).toContain(
+      'aws s3api get-bucket-lifecycle-configuration --profile "root_user" --region "eu-west-1" --bucket "example-bucket" > "lifecycle-example-bucket.json"',
+    );
+    expect(stderr).toContain(
+      'aws s3api delete-bucket-lifecycle --profile "root_user" --region "eu-west-1" --bucket "example-bucket"',
+    );
+    expect(stderr).toMatch(/stops its expiration and transition rules/);
   });
 
   it.each(['', '12345', '1234567', 'abcdef', '123 456', '$(id)'])(
-    'refuses to call S3 with MFA_CODE=%j',
+    'refuses to call anything with MFA_CODE=%j and no terminal',
     (code) => {
-      const { status, calls } = runScript(text, { MFA_CODE: code });
+      const { status, calls, stderr } = runScript(text, { ...ROOT_ENV, MFA_CODE: code });
       expect(status).toBe(1);
+      expect(stderr).toContain('MFA_CODE must be the 6-digit code');
       expect(calls).toEqual([]);
     },
   );
 
-  it('refuses to call S3 when MFA_CODE is unset', () => {
-    const { status, calls } = runScript(text, {});
-    expect(status).toBe(1);
-    expect(calls).toEqual([]);
+  it('forgets MFA_CODE when the block ends, whatever happened', () => {
+    for (const env of [ROOT_ENV, { ...ROOT_ENV, FAKE_CALLER_ARN: 'arn:aws:iam::444455556666:root' }]) {
+      const { stdout } = runScript(`${text}\nprintf 'after=%s\\n' "\${MFA_CODE-unset}"`, {
+        ...env,
+        MFA_CODE: '123456',
+      });
+      expect(stdout).toContain('after=unset');
+    }
+  });
+
+  it('keeps the exit status of the block', () => {
+    expect(runScript(text, { ...ROOT_ENV, MFA_CODE: '123456' }).status).toBe(0);
+    expect(runScript(text, { ...ROOT_ENV, FAKE_LIFECYCLE: '1', MFA_CODE: '123456' }).status).toBe(1);
   });
 });
 
-describe('remediationScript: serial and profile', () => {
-  it.each([
-    ['eu-west-1', 'arn:aws:iam::111122223333:mfa/root-account-mfa-device'],
-    ['us-east-1', 'arn:aws:iam::111122223333:mfa/root-account-mfa-device'],
-    ['cn-north-1', 'arn:aws-cn:iam::111122223333:mfa/root-account-mfa-device'],
-    ['cn-northwest-1', 'arn:aws-cn:iam::111122223333:mfa/root-account-mfa-device'],
-    ['us-gov-west-1', 'arn:aws-us-gov:iam::111122223333:mfa/root-account-mfa-device'],
-  ])('defaults the serial in %s to %s', (region, serial) => {
-    const { script: text } = script({ region });
-    expect(text).toContain(`--mfa '${serial} '"$MFA_CODE"`);
-    expect(text).toContain(`--region '${region}'`);
-  });
-
-  it('uses a custom serial and profile', () => {
-    const { script: text, warnings } = script(
-      {},
-      { mfaSerial: 'arn:aws:iam::111122223333:mfa/ops-yubikey', profile: 'acme-root' },
+describe('remediationScript: words and partitions', () => {
+  it.each<[RemediationTarget['versioning'], RemediationTarget['mfaDelete'], string]>([
+    ['Enabled', 'Disabled', 'turn MFA delete back on'],
+    ['Enabled', 'NeverConfigured', 'turn on MFA delete'],
+    ['Suspended', 'Disabled', 'turn versioning and MFA delete back on'],
+    ['Suspended', 'Enabled', 'turn versioning back on'],
+    ['Unversioned', 'NeverConfigured', 'turn on versioning and MFA delete'],
+    ['Suspended', 'NeverConfigured', 'turn on MFA delete and turn versioning back on'],
+  ])('versioning %s, MFA delete %s: "%s"', (versioning, mfaDelete, words) => {
+    expect(repairAction(versioning, mfaDelete)).toBe(words);
+    const { script: text } = script({ versioning, mfaDelete });
+    expect(text.split('\n')[0]).toBe(
+      `# mfa-delete-guard: ${words} for s3://example-bucket (account 111122223333, eu-west-1)`,
     );
-    expect(text).toContain(`--mfa 'arn:aws:iam::111122223333:mfa/ops-yubikey '"$MFA_CODE"`);
-    expect(text).not.toContain('root-account-mfa-device');
-    expect(text).not.toContain('root_user');
-    expect(text.match(/--profile 'acme-root'/g)?.length).toBeGreaterThanOrEqual(3);
-    expect(warnings.join('\n')).toContain('"acme-root"');
-    const { calls } = runScript(text, { MFA_CODE: '654321' });
-    expect(calls[0]?.at(-1)).toBe('arn:aws:iam::111122223333:mfa/ops-yubikey 654321');
   });
 
-  it('accepts a hardware token serial', () => {
-    const { script: text } = script({}, { mfaSerial: 'GAHT12345678' });
-    expect(text).toContain(`--mfa 'GAHT12345678 '"$MFA_CODE"`);
+  it.each([
+    ['us-east-1', 'aws'],
+    ['cn-north-1', 'aws-cn'],
+    ['us-gov-west-1', 'aws-us-gov'],
+  ])('in %s the root ARN and device ARNs are of partition %s', (region, partition) => {
+    const { script: text, warnings } = script({ region });
+    expect(text).toContain(`[ "$who" != 'arn:${partition}:iam::111122223333:root' ]`);
+    expect(text).toContain(`'arn:${partition}:iam::111122223333:mfa/'?*)`);
+    expect(warnings.join('\n')).toContain(
+      `arn:${partition}:iam::aws:policy/root-task/IAMCreateRootUserPassword`,
+    );
   });
 
   it('handles a legacy upper-case us-east-1 bucket', () => {
     const { script: text } = script({ bucket: 'Legacy_Bucket', region: 'us-east-1' });
     expect(text).toContain("--bucket 'Legacy_Bucket'");
     expect(() => bashN(text)).not.toThrow();
-    const { calls } = runScript(text, { MFA_CODE: '123456' });
-    expect(calls[0]).toContain('Legacy_Bucket');
+    const { calls } = runScript(text, {
+      FAKE_CALLER_ARN: ROOT,
+      FAKE_MFA_DEVICES: VIRTUAL,
+      MFA_CODE: '123456',
+    });
+    expect(calls.find((c) => c[1] === 'put-bucket-versioning')).toContain('Legacy_Bucket');
+  });
+
+  it('is a pure function of its inputs', () => {
+    expect(script().script).toBe(script().script);
+    expect(script({ mfaDelete: 'NeverConfigured' }).script).not.toBe(script().script);
   });
 });
 
 describe('remediationScript: warnings', () => {
-  it('always says root with long-term keys, and to delete the key', () => {
+  it('say root with long-term keys, the checks it makes, centralized root access and the clean-up', () => {
     const { warnings } = script();
-    expect(warnings).toHaveLength(2);
-    expect(warnings[0]).toMatch(/ROOT user of account 111122223333/);
-    expect(warnings[0]).toMatch(/long-term root access keys/);
-    expect(warnings[0]).toMatch(/temporary credentials/);
-    expect(warnings[1]).toMatch(/Delete the root access key/);
+    const all = warnings.join('\n');
+    expect(all).toMatch(/ROOT user of account 111122223333/);
+    expect(all).toMatch(/stops unless it is arn:aws:iam::111122223333:root/);
+    expect(all).toMatch(/finds root's MFA device itself/);
+    expect(all).toMatch(/lifecycle configuration on s3:\/\/example-bucket/);
+    expect(all).toMatch(/aws sts assume-root --region eu-west-1 --target-principal 111122223333/);
+    expect(all).toMatch(/No assume-root task policy can change versioning or MFA delete/);
+    expect(all).toMatch(/assigns an MFA device and creates a temporary access key/);
+    expect(all).toMatch(/Delete the root access key/);
   });
 
-  it('lifecycle false: no lifecycle warning and no lifecycle step', () => {
-    const { script: text, warnings } = script({ lifecycle: false });
-    expect(warnings.join('\n')).not.toMatch(/lifecycle/i);
-    expect(text).not.toMatch(/lifecycle/i);
-  });
-
-  it('lifecycle true: names InvalidBucketState and shows how to save and remove it', () => {
-    const { script: text, warnings } = script({ lifecycle: true });
-    expect(warnings).toHaveLength(3);
-    expect(warnings[0]).toMatch(/has a lifecycle configuration/);
-    expect(warnings[0]).toMatch(/InvalidBucketState/);
-    expect(warnings[0]).toMatch(/Save it first/);
-    expect(text).toContain('# 0. This bucket has a lifecycle configuration');
-    const save = text.split('\n').find((l) => l.includes('get-bucket-lifecycle-configuration'));
-    const remove = text.split('\n').find((l) => l.includes('delete-bucket-lifecycle'));
-    expect(save).toContain("> 'lifecycle-example-bucket.json'");
-    // Destructive steps are left as comments for a person to run on purpose.
-    expect(save?.startsWith('#')).toBe(true);
-    expect(remove?.startsWith('#')).toBe(true);
-    expect(text.indexOf('delete-bucket-lifecycle')).toBeLessThan(
-      text.indexOf('aws s3api put-bucket-versioning'),
-    );
-    expect(() => bashN(text)).not.toThrow();
-  });
-
-  it('lifecycle undefined: says it could not be read, and names InvalidBucketState', () => {
-    const { script: text, warnings } = script({ lifecycle: undefined });
-    expect(warnings).toHaveLength(3);
-    expect(warnings[0]).toMatch(/could not be read/);
-    expect(warnings[0]).toMatch(/InvalidBucketState/);
-    expect(text).toContain('# 0. If step 1 fails with InvalidBucketState');
-    expect(() => bashN(text)).not.toThrow();
-  });
-
-  it('lifecycle unset on the target behaves as unknown', () => {
-    const { bucket, account, region } = TARGET;
-    const { warnings } = remediationScript({ bucket, account, region }, CREDS);
-    expect(warnings[0]).toMatch(/could not be read/);
+  it('name the configured serial when there is one', () => {
+    const { warnings } = script({}, { mfaSerial: 'GAHT12345678' });
+    expect(warnings.join('\n')).toContain('configured root MFA device GAHT12345678');
   });
 });
 

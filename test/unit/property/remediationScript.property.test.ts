@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -8,6 +8,7 @@ import { checkBucketName } from '../../../lib/domain/bucketName';
 import { isMfaSerial, isProfileName } from '../../../lib/domain/awsIds';
 import { RemediationInputError, remediationScript } from '../../../lib/domain/remediationScript';
 import { NUM_RUNS, SHELL_METACHARACTERS, SHELL_RUNS, hostileName, timeoutFor } from './arbitraries';
+import { recordingAws, type ScriptRun } from '../../support/recordingAws';
 
 const ACCOUNT = '111122223333';
 
@@ -38,9 +39,10 @@ const mfaSerial = fc.option(
   ),
   { nil: undefined },
 );
-const lifecycle = fc.constantFrom(true, false, undefined);
+const versioning = fc.constantFrom('Enabled' as const, 'Suspended' as const, 'Unversioned' as const);
+const mfaDelete = fc.constantFrom('Disabled' as const, 'NeverConfigured' as const, 'Enabled' as const);
 
-const hostileInput = fc.record({ bucket: hostileName, region, profile, mfaSerial, lifecycle });
+const hostileInput = fc.record({ bucket: hostileName, region, profile, mfaSerial, versioning, mfaDelete });
 type Input = typeof hostileInput extends fc.Arbitrary<infer T> ? T : never;
 
 /** Inputs the builder accepts, including us-east-1 legacy names with upper case and underscores. */
@@ -54,7 +56,8 @@ const acceptedInput: fc.Arbitrary<Input> = fc
     region,
     profile: fc.string({ unit: fc.constantFrom(...'abcXYZ09_.@+-'), minLength: 1, maxLength: 64 }),
     mfaSerial,
-    lifecycle,
+    versioning,
+    mfaDelete,
   })
   .filter(
     (i) =>
@@ -67,7 +70,13 @@ const input = fc.oneof(hostileInput, acceptedInput);
 function build(i: Input): ReturnType<typeof remediationScript> | undefined {
   try {
     const out = remediationScript(
-      { bucket: i.bucket, account: ACCOUNT, region: i.region, lifecycle: i.lifecycle },
+      {
+        bucket: i.bucket,
+        account: ACCOUNT,
+        region: i.region,
+        versioning: i.versioning,
+        mfaDelete: i.mfaDelete,
+      },
       { profile: i.profile, mfaSerial: i.mfaSerial },
     );
     expect(checkBucketName(i.bucket, i.region)).toEqual({ valid: true });
@@ -95,18 +104,25 @@ describe('remediationScript with hostile names', { timeout: timeoutFor(NUM_RUNS,
         built++;
         expect(out.script).toContain(`--bucket '${i.bucket}'`);
         expect(out.script).toContain(`--profile '${i.profile}'`);
-        // Values enter the shell only single-quoted: swapping them for fixed ones leaves the same script.
+        // Values enter the shell only inside single-quoted words (a command's argument, or a message that
+        // printf prints): with every single-quoted word blanked out, the script is the same as one built
+        // from fixed values. Comment lines are left out: validated values hold no newline to leave them.
         const plain = remediationScript(
-          { bucket: 'b-placeholder', account: ACCOUNT, region: i.region, lifecycle: i.lifecycle },
+          {
+            bucket: 'b-placeholder',
+            account: ACCOUNT,
+            region: i.region,
+            versioning: i.versioning,
+            mfaDelete: i.mfaDelete,
+          },
           { profile: 'p-placeholder', mfaSerial: i.mfaSerial },
         ).script;
-        const swapped = out.script
-          .split(`'${i.bucket}'`)
-          .join("'b-placeholder'")
-          .split(`'${i.profile}'`)
-          .join("'p-placeholder'");
-        const code = (s: string) => s.split('\n').filter((l) => !l.trimStart().startsWith('#'));
-        expect(code(swapped)).toEqual(code(plain));
+        const code = (s: string) =>
+          s
+            .split('\n')
+            .filter((l) => !l.trimStart().startsWith('#'))
+            .map((l) => l.replace(/'[^']*'/g, "''"));
+        expect(code(out.script)).toEqual(code(plain));
       }),
       { numRuns: NUM_RUNS },
     );
@@ -115,45 +131,32 @@ describe('remediationScript with hostile names', { timeout: timeoutFor(NUM_RUNS,
   });
 });
 
+/** What a hostile or broken endpoint (or a responder's typo) could hand the script at run time. */
+const runtimeText = fc.string({
+  unit: fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom(...'arn:aws:iam::111122223333:rootmfa/u2f/GAHT0123456789') },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(...SHELL_METACHARACTERS.filter((c) => c !== '\0'), '\t', '\n', 'CANARY'),
+    },
+  ),
+  maxLength: 60,
+});
+
 describe(
   'remediationScript run by bash with a fake aws on PATH',
-  { timeout: timeoutFor(SHELL_RUNS, 60) },
+  { timeout: timeoutFor(SHELL_RUNS, 90) },
   () => {
     let dir: string;
-    let bin: string;
-    let argvLog: string;
     let canary: string;
+    let run: (script: string, env: Record<string, string | undefined>) => ScriptRun;
 
     beforeAll(() => {
       dir = mkdtempSync(join(tmpdir(), 'remediation-prop-'));
-      bin = join(dir, 'bin');
-      argvLog = join(dir, 'argv');
       canary = join(dir, 'CANARY');
-      execFileSync('mkdir', ['-p', bin]);
-      // Records each invocation's argv NUL-separated, one invocation per record (terminated by a \x1e byte).
-      writeFileSync(
-        join(bin, 'aws'),
-        `#!/bin/bash\nfor a in "$@"; do printf '%s\\0' "$a" >> "$ARGV_LOG"; done\nprintf '\\036' >> "$ARGV_LOG"\n`,
-      );
-      chmodSync(join(bin, 'aws'), 0o755);
+      run = recordingAws(dir);
     });
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-    function run(script: string, mfaCode: string) {
-      rmSync(argvLog, { force: true });
-      const result = spawnSync('bash', ['-c', script], {
-        cwd: dir,
-        env: { PATH: `${bin}:/usr/bin:/bin`, HOME: dir, ARGV_LOG: argvLog, MFA_CODE: mfaCode },
-        encoding: 'utf8',
-      });
-      const calls = existsSync(argvLog)
-        ? readFileSync(argvLog, 'utf8')
-            .split('\x1e')
-            .filter((c) => c !== '')
-            .map((c) => c.split('\0').slice(0, -1))
-        : [];
-      return { status: result.status, stderr: result.stderr, calls };
-    }
 
     it('every script parses with bash -n, and passes exactly the intended arguments to aws', () => {
       let executed = 0;
@@ -166,12 +169,33 @@ describe(
           expect(syntax.status, syntax.stderr).toBe(0);
 
           const mfaCode = String(code).padStart(6, '0');
-          const serial =
-            i.mfaSerial ?? `arn:${partition(i.region)}:iam::${ACCOUNT}:mfa/root-account-mfa-device`;
-          const common = ['--profile', i.profile, '--region', i.region, '--bucket', i.bucket];
-          const { status, stderr, calls } = run(out.script, mfaCode);
+          const p = partition(i.region);
+          const found = `arn:${p}:iam::${ACCOUNT}:mfa/found-at-run-time`;
+          const serial = i.mfaSerial ?? found;
+          const where = ['--profile', i.profile, '--region', i.region];
+          const common = [...where, '--bucket', i.bucket];
+          const { status, stderr, calls } = run(out.script, {
+            MFA_CODE: mfaCode,
+            FAKE_CALLER_ARN: `arn:${p}:iam::${ACCOUNT}:root`,
+            FAKE_MFA_DEVICES: found,
+          });
           expect(status, stderr).toBe(0);
           expect(calls).toEqual([
+            ['sts', 'get-caller-identity', ...where, '--query', 'Arn', '--output', 'text'],
+            ...(i.mfaSerial
+              ? []
+              : [
+                  [
+                    'iam',
+                    'list-mfa-devices',
+                    ...where,
+                    '--query',
+                    'MFADevices[].SerialNumber',
+                    '--output',
+                    'text',
+                  ],
+                ]),
+            ['s3api', 'get-bucket-lifecycle-configuration', ...common],
             [
               's3api',
               'put-bucket-versioning',
@@ -190,13 +214,69 @@ describe(
       expect(executed).toBe(SHELL_RUNS);
     });
 
+    it('whatever STS, IAM or MFA_SERIAL say at run time, only the intended aws commands run', () => {
+      const { script } = remediationScript(
+        {
+          bucket: 'example-bucket',
+          account: ACCOUNT,
+          region: 'eu-west-1',
+          versioning: 'Enabled',
+          mfaDelete: 'Disabled',
+        },
+        { profile: 'root_user' },
+      );
+      const root = `arn:aws:iam::${ACCOUNT}:root`;
+      fc.assert(
+        fc.property(
+          fc.oneof(fc.constant(root), runtimeText),
+          runtimeText,
+          fc.option(runtimeText, { nil: undefined }),
+          (who, devices, serialEnv) => {
+            const { calls } = run(script, {
+              MFA_CODE: '123456',
+              FAKE_CALLER_ARN: who,
+              FAKE_MFA_DEVICES: devices,
+              ...(serialEnv !== undefined && { MFA_SERIAL: serialEnv }),
+            });
+            expect(existsSync(canary)).toBe(false);
+            for (const c of calls) {
+              expect([
+                'sts get-caller-identity',
+                'iam list-mfa-devices',
+                's3api get-bucket-lifecycle-configuration',
+                's3api put-bucket-versioning',
+                's3api get-bucket-versioning',
+              ]).toContain(`${c[0]} ${c[1]}`);
+            }
+            const putCall = calls.find((c) => c[1] === 'put-bucket-versioning');
+            // `$(aws sts … --output text)` drops trailing newlines, as bash does for any command substitution.
+            const isRoot = who.replace(/\n+$/, '') === root;
+            if (!isRoot) expect(calls.filter((c) => c[0] === 's3api')).toEqual([]);
+            if (putCall) {
+              expect(isRoot).toBe(true);
+              const [serial, code] = (putCall.at(-1) ?? '').split(' ');
+              expect(code).toBe('123456');
+              expect(serial).toMatch(/^[A-Za-z0-9_+=/:,.@-]{1,256}$/);
+            }
+          },
+        ),
+        { numRuns: SHELL_RUNS },
+      );
+    });
+
     it('a hostile MFA_CODE stops the script before aws runs, and runs nothing', () => {
       const { script } = remediationScript(
-        { bucket: 'example-bucket', account: ACCOUNT, region: 'eu-west-1', lifecycle: false },
+        {
+          bucket: 'example-bucket',
+          account: ACCOUNT,
+          region: 'eu-west-1',
+          versioning: 'Enabled',
+          mfaDelete: 'Disabled',
+        },
         { profile: 'root_user' },
       );
       for (const code of ['', '12345', '1234567', `123456; touch ${canary}`, '$(touch CANARY)', '12345\n6']) {
-        const { status, stderr, calls } = run(script, code);
+        const { status, stderr, calls } = run(script, { MFA_CODE: code });
         expect(status).toBe(1);
         expect(stderr).toContain('MFA_CODE must be the 6-digit code');
         expect(calls).toEqual([]);
