@@ -5,7 +5,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { checkBucketName, describe } from './domain/bucketName';
 import type { PublishConfig } from './domain/config';
-import { ALERTING_STATUSES, decide } from './domain/decide';
+import { ALERTING_STATUSES, decide, type Decision } from './domain/decide';
 import { driftEventEntry } from './domain/driftEvent';
 import type { Invocation } from './domain/parseInvocation';
 import { remediationScript } from './domain/remediationScript';
@@ -20,7 +20,7 @@ import {
   type VersioningChangeRecord,
 } from './domain/types';
 import { emitDriftEvents } from './aws/emitDriftEvents';
-import { TransientAwsError, describeError } from './aws/errors';
+import { CannotRunError, TransientAwsError, describeError } from './aws/errors';
 import { readLiveState, resolveBucketRegion } from './aws/liveState';
 import { publishAlert } from './aws/publishAlert';
 import type { DeliveryDedupe, DeliveryKey } from './aws/deliveryDedupe';
@@ -111,7 +111,8 @@ export async function runInvocation(inv: Invocation, deps: GuardDeps, sweep?: Sw
             await checkTarget({ bucket, region: inv.region, account: deps.account, trigger: 'manual' }, deps),
           );
         } catch (err) {
-          if (!(err instanceof TransientAwsError)) throw err;
+          // No credentials or no endpoint: every bucket would fail alike, so the run itself failed.
+          if (!(err instanceof TransientAwsError) || err instanceof CannotRunError) throw err;
           results.push(faultResult(bucket, inv.region, deps.account, describeError(err), now(), 'manual'));
         }
       }
@@ -189,7 +190,7 @@ export function resultFromLive(
   checkedAt: string,
 ): CheckResult {
   const { record, region } = target;
-  const decision = decide(target.bucket, live, deps.config, record);
+  const decision = namedBucketMissing(target, live) ?? decide(target.bucket, live, deps.config, record);
   const result: CheckResult = {
     ...baseResult(target, checkedAt),
     status: decision.status,
@@ -216,6 +217,21 @@ export function resultFromLive(
     }
   }
   return result;
+}
+
+/**
+ * A bucket a person named that S3 does not know is a typo until shown otherwise: "no such bucket", not
+ * "gone" (which says an event's bucket was deleted since), so that a pipeline gate does not pass on it.
+ */
+function namedBucketMissing(target: CheckTarget, live: LiveState): Decision | undefined {
+  if (live.kind !== 'gone' || target.trigger !== 'manual') return undefined;
+  return {
+    status: 'no-such-bucket',
+    severity: 'low',
+    findings: [
+      { code: 'no-such-bucket', message: `No bucket named ${target.bucket} exists: check the name.` },
+    ],
+  };
 }
 
 /** A bucket whose live check kept failing (a manual check's or a sweep's): not verified, with the cause. */

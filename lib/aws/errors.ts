@@ -1,7 +1,7 @@
 // How an AWS error should be treated. Anything not recognised as a definite answer is transient:
 // the invocation then fails and Lambda's retry (and on-failure destination) keep the event.
 
-export type ErrorClass = 'denied' | 'not-found' | 'transient';
+export type ErrorClass = 'denied' | 'not-found' | 'cannot-run' | 'transient';
 
 interface AwsLikeError {
   name?: string;
@@ -31,7 +31,27 @@ const DENIED = new Set([
 ]);
 const NOT_FOUND = new Set(['NoSuchBucket', 'NotFound']);
 
+/**
+ * Errors that no bucket causes: no credentials at all, credentials AWS does not accept, or an endpoint
+ * that cannot be reached. Every other bucket would fail the same way, so the run as a whole cannot go on.
+ */
+const CANNOT_RUN_NAMES = new Set([
+  'CredentialsProviderError',
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'InvalidClientTokenId',
+  'ExpiredToken',
+  'ExpiredTokenException',
+]);
+const CANNOT_RUN_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+export function cannotRun(err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return CANNOT_RUN_NAMES.has(errorName(err)) || (typeof code === 'string' && CANNOT_RUN_CODES.has(code));
+}
+
 export function classifyError(err: unknown): ErrorClass {
+  if (cannotRun(err)) return 'cannot-run';
   const name = errorName(err);
   if (DENIED.has(name)) return 'denied';
   if (NOT_FOUND.has(name)) return 'not-found';
@@ -49,6 +69,11 @@ export class TransientAwsError extends Error {
   ) {
     super(message);
   }
+}
+
+/** No bucket can be checked (see cannotRun): a transient fault for Lambda, "could not run" (exit 4) for the CLI. */
+export class CannotRunError extends TransientAwsError {
+  override name = 'CannotRunError';
 }
 
 export function describeError(err: unknown): string {

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { needsLifecycle, needsTags } from '../domain/decide';
 import type { GuardConfig, GuardTag, LiveState, VersioningState } from '../domain/types';
-import { classifyError, describeError, errorName, TransientAwsError } from './errors';
+import { CannotRunError, classifyError, describeError, errorName, TransientAwsError } from './errors';
 
 export const GUARD_TAG_KEY = 'mfa-delete-guard';
 
@@ -28,6 +28,8 @@ export async function readLiveState(s3: S3Client, bucket: string, config: GuardC
     const kind = classifyError(err);
     if (kind === 'not-found') return { kind: 'gone' };
     if (kind === 'denied') return { kind: 'denied', errorCode: errorName(err), message: describeError(err) };
+    if (kind === 'cannot-run')
+      throw new CannotRunError(`GetBucketVersioning ${bucket}: ${describeError(err)}`, err);
     throw new TransientAwsError(`GetBucketVersioning ${bucket}: ${describeError(err)}`, err);
   }
   const tag = needsTags(versioning) ? await readGuardTag(s3, bucket) : undefined;
@@ -81,6 +83,7 @@ export async function resolveBucketRegion(s3: S3Client, bucket: string): Promise
     const kind = classifyError(err);
     if (kind === 'not-found') return { kind: 'gone' };
     if (kind === 'denied') return { kind: 'denied', errorCode: errorName(err), message: describeError(err) };
+    if (kind === 'cannot-run') throw new CannotRunError(`HeadBucket ${bucket}: ${describeError(err)}`, err);
     throw new TransientAwsError(`HeadBucket ${bucket}: ${describeError(err)}`, err);
   }
 }

@@ -16,9 +16,13 @@ export interface CheckOptions {
 }
 
 export type CliCommand =
-  { kind: 'check'; options: CheckOptions } | { kind: 'help' } | { kind: 'usage-error'; message: string };
+  | { kind: 'check'; options: CheckOptions }
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'usage-error'; message: string };
 
 export const USAGE = `Usage: mfa-delete-guard check (--bucket NAME... | --event FILE | --all) [options]
+       mfa-delete-guard --version | --help
 
 Checks S3 buckets' live versioning and MFA delete state with your AWS credentials.
 
@@ -34,12 +38,15 @@ Checks S3 buckets' live versioning and MFA delete state with your AWS credential
   --event-bus NAME    emit drift events to this EventBridge bus
   --concurrency N     buckets checked at once with --all (default 24)
 
-Exit status: 0 no drift, 1 drift found, 2 bad usage or input, 3 some bucket could not be verified,
-4 the check could not run (no credentials, AWS unreachable or failing).`;
+Exit status (the first that applies): 1 drift found; 2 bad usage or input, a bucket name that is not
+valid or a --bucket that does not exist; 3 some bucket could not be verified; 0 no drift. 4: the check
+could not run at all (no credentials, AWS unreachable or failing).`;
 
 export function parseCliArgs(argv: string[]): CliCommand {
   const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h' || command === 'help') return { kind: 'help' };
+  if (command === undefined) return { kind: 'usage-error', message: 'no command given' };
+  if (command === '--help' || command === '-h' || command === 'help') return { kind: 'help' };
+  if (command === '--version' || command === '-v' || command === 'version') return { kind: 'version' };
   if (command !== 'check')
     return { kind: 'usage-error', message: `unknown command ${JSON.stringify(command)}` };
   let values;

@@ -6,9 +6,11 @@ const COLUMNS = ['BUCKET', 'REGION', 'STATUS', 'SEVERITY', 'VERSIONING', 'MFA DE
 
 function row(r: CheckResult): string[] {
   const note =
-    r.status === 'drift' || r.status === 'restored'
-      ? headline(r)
-      : (r.reason ?? r.findings[0]?.message ?? '');
+    r.status === 'drift' && !r.remediation
+      ? 'no script: account ID unknown, run again with --account ID'
+      : r.status === 'drift' || r.status === 'restored'
+        ? headline(r)
+        : (r.reason ?? r.findings[0]?.message ?? '');
   return [
     cleanText(r.bucket, 63),
     r.region ?? '-',
@@ -32,6 +34,13 @@ export function formatReport(report: Report): string {
   );
   const out = [lines.join('\n')];
   for (const r of report.results) {
+    if (r.status === 'drift' && !r.remediation) {
+      out.push(
+        '',
+        `# ${r.bucket}: ${headline(r)}`,
+        `# ${cleanText(r.reason ?? 'No remediation script.', 300)}`,
+      );
+    }
     if (!r.remediation) continue;
     out.push(
       '',
@@ -43,10 +52,10 @@ export function formatReport(report: Report): string {
   return `${out.join('\n')}\n`;
 }
 
-/** 1 drift, 3 could not verify or bad input, else 0: usable as a pipeline gate. */
+/** 1 drift, 2 bad input (a name that is not valid or does not exist), 3 could not verify, else 0. */
 export function exitCodeFor(report: Report): number {
   if (report.results.some((r) => r.status === 'drift')) return 1;
-  if (report.results.some((r) => r.status === 'invalid-input')) return 2;
+  if (report.results.some((r) => r.status === 'invalid-input' || r.status === 'no-such-bucket')) return 2;
   if (report.results.some((r) => r.status === 'unverified')) return 3;
   return 0;
 }

@@ -10,6 +10,7 @@ import { createSweepRunner, type SweepReport } from '../sweep';
 import { countLines } from '../domain/digest';
 import { progressBar } from './progress';
 import { callerAccount, guardClients, guardDeps, regionFromEnv } from '../runtime/wiring';
+import { version as VERSION } from '../../package.json';
 
 export interface CliIO {
   stdout: (s: string) => void;
@@ -33,6 +34,10 @@ export async function main(
   const cmd = parseCliArgs(argv);
   if (cmd.kind === 'help') {
     io.stdout(`${USAGE}\n`);
+    return 0;
+  }
+  if (cmd.kind === 'version') {
+    io.stdout(`mfa-delete-guard ${VERSION}\n`);
     return 0;
   }
   if (cmd.kind === 'usage-error') {

@@ -16,8 +16,9 @@ const STATUS_ORDER: Record<Status, number> = {
   exempt: 5,
   'not-required': 6,
   gone: 7,
-  'invalid-input': 8,
-  ignored: 9,
+  'no-such-bucket': 8,
+  'invalid-input': 9,
+  ignored: 10,
 };
 
 export type StatusCounts = Partial<Record<Status, number>>;

@@ -86,6 +86,8 @@ export function headline(r: CheckResult): string {
       return `MFA delete not required on ${r.bucket}`;
     case 'gone':
       return `Bucket ${r.bucket} no longer exists`;
+    case 'no-such-bucket':
+      return `No bucket named ${r.bucket}`;
     case 'ignored':
       return 'Event ignored';
     case 'invalid-input':

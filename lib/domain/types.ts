@@ -10,6 +10,7 @@ export const STATUSES = [
   'exempt',
   'not-required',
   'gone',
+  'no-such-bucket',
   'ignored',
   'invalid-input',
 ] as const;
@@ -47,7 +48,8 @@ export type FindingCode =
   | 'event-superseded'
   | 'failed-attempt'
   | 'live-check-denied'
-  | 'bucket-gone';
+  | 'bucket-gone'
+  | 'no-such-bucket';
 
 export interface Finding {
   code: FindingCode;

@@ -510,15 +510,6 @@ export function startFakeAws(opts: StartFakeAwsOptions = {}): Promise<FakeAws> {
     if (mfaRequired && mfaHeader === undefined) {
       return s3Error(ctx, 403, 'AccessDenied', 'Mfa Authentication must be used for this request');
     }
-    if (mfaHeader !== undefined) {
-      // A code works once; and when root's devices are registered, the serial must be one of them.
-      const [serial] = mfaHeader.split(' ');
-      const signer = identities.get(accessKeyOf(ctx.req.headers.authorization) ?? '');
-      const devices = signer ? rootMfaDevices.get(signer.account) : undefined;
-      if (usedCodes.has(mfaHeader) || (devices && !devices.includes(serial ?? ''))) {
-        return s3Error(ctx, 403, 'AccessDenied', 'Mfa Authentication must be used for this request');
-      }
-    }
     if (mfa === 'Enabled' && b.lifecycle) {
       return s3Error(
         ctx,
@@ -527,6 +518,15 @@ export function startFakeAws(opts: StartFakeAwsOptions = {}): Promise<FakeAws> {
         'Mfa Authentication is not supported on a bucket with lifecycle configuration. Delete lifecycle configuration before enabling Mfa Authentication.',
         { BucketName: b.name },
       );
+    }
+    if (mfaHeader !== undefined) {
+      // A code works once; and when root's devices are registered, the serial must be one of them.
+      const [serial] = mfaHeader.split(' ');
+      const signer = identities.get(accessKeyOf(ctx.req.headers.authorization) ?? '');
+      const devices = signer ? rootMfaDevices.get(signer.account) : undefined;
+      if (usedCodes.has(mfaHeader) || (devices && !devices.includes(serial ?? ''))) {
+        return s3Error(ctx, 403, 'AccessDenied', 'Mfa Authentication must be used for this request');
+      }
     }
     if (status !== undefined) b.versioning = status as 'Enabled' | 'Suspended';
     if (mfa !== undefined) b.mfaDelete = mfa as 'Enabled' | 'Disabled';
