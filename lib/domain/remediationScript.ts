@@ -108,7 +108,7 @@ export function remediationScript(target: RemediationTarget, creds: RootCredenti
     `# Run as the ROOT user of account ${account} with long-term access keys in profile ${q.profile}; temporary credentials are refused.`,
     '# First: export MFA_CODE=<6-digit code from the root MFA device>, then paste this whole block',
     '# (or paste it without MFA_CODE in a terminal and type the code when asked). One block per bucket:',
-    '# each needs a fresh code, and the block forgets MFA_CODE when it ends.',
+    '# each needs a fresh code, and the block forgets MFA_CODE when it ends (a code is accepted once).',
     '(',
     '  set -euf',
     '  code="${MFA_CODE:-}"',
@@ -156,11 +156,8 @@ export function remediationScript(target: RemediationTarget, creds: RootCredenti
       `mfa-delete-guard: done for ${s3url}. When every bucket is done, delete the root access key of profile ${profile}, then remove the profile:`,
       `  aws iam delete-access-key --profile "${profile}" --access-key-id "$(aws configure get aws_access_key_id --profile "${profile}")"`,
     )}`,
-    ')',
-    'mfa_delete_guard_status=$?',
-    '# Forget the code whatever happened: a time-based code is accepted once.',
-    'unset MFA_CODE',
-    '(exit "$mfa_delete_guard_status")',
+    // On the closing line, so that nothing of the block is left unread when the code is typed at a prompt.
+    ') ; mfa_delete_guard_status=$?; unset MFA_CODE; (exit "$mfa_delete_guard_status")',
     '',
   ].join('\n');
 

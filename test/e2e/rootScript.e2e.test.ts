@@ -1,7 +1,9 @@
 // The root-user script, pasted into bash and run by the real AWS CLI v1 exactly as a responder would,
 // against the loopback server that speaks S3, STS and IAM: it proves who the profile is, finds root's
 // MFA device, looks for a lifecycle configuration, and only then changes anything.
-import { rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { renderDigest } from '../../lib/domain/digest';
 import { remediationScript } from '../../lib/domain/remediationScript';
@@ -156,6 +158,33 @@ describe('root script with the real AWS CLI v1', () => {
     const again = await run(`export MFA_CODE=654321\n${script()}`);
     expect(again.code, again.stderr).toBe(0);
     expect(puts().map((r) => r.headers['x-amz-mfa'])).toEqual([`${CUSTOM} 654321`]);
+  });
+
+  it('in a terminal without MFA_CODE, it asks for the code after its checks, and uses it', async () => {
+    // `script` gives bash a terminal; the code typed ahead waits in the terminal until `read` takes it.
+    const file = join(home, 'block.sh');
+    await writeFile(file, script());
+    const cli = awsCliV1(fake.url);
+    const out = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
+      const child = spawn('script', ['-qec', `bash ${file}`, '/dev/null'], {
+        cwd: home,
+        env: {
+          HOME: home,
+          PATH: process.env.PATH,
+          LANG: 'C.UTF-8',
+          PYENV_ROOT: process.env.PYENV_ROOT,
+          ...cli.env,
+        },
+      });
+      let output = '';
+      child.stdout.on('data', (c: Buffer) => (output += c.toString('utf8')));
+      child.once('error', reject);
+      child.once('close', (code) => resolve({ code, output }));
+      child.stdin.write('246810\n');
+    });
+    expect(out.code, out.output).toBe(0);
+    expect(out.output).toContain('6-digit code from root MFA device for s3://example-bucket: ');
+    expect(puts().map((r) => r.headers['x-amz-mfa'])).toEqual([`${CUSTOM} 246810`]);
   });
 
   it('a code is accepted once: the same code twice is refused by S3', async () => {
