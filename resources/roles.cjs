@@ -1,0 +1,167 @@
+// One IAM role per function, each with only what its code path calls (docs/security.md). The grants several
+// roles share are written once below. osls calls this function while resolving ${file(./resources/roles.cjs)}.
+'use strict';
+
+module.exports = async ({ resolveVariable }) => {
+  const service = await resolveVariable('self:service');
+  const stage = await resolveVariable('sls:stage');
+  const eventBus = await resolveVariable('self:provider.environment.EVENT_BUS_NAME');
+  const sub = (text) => ({ 'Fn::Sub': text });
+  const arnOf = (id) => ({ 'Fn::GetAtt': [id, 'Arn'] });
+  const allow = (Action, Resource, Condition) => ({
+    Effect: 'Allow',
+    Action,
+    Resource,
+    ...(Condition && { Condition }),
+  });
+
+  // Logs: osls creates each log group; a role writes only to its own function's group.
+  const logs = (fn) =>
+    allow(
+      ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      sub(
+        `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${service}-${stage}-${fn}:*`,
+      ),
+    );
+  // Bucket reads: S3 cannot scope these to "buckets of this account" other than by the bucket ARN. ListBucket
+  // authorises HeadBucket, which finds the Region of a bucket checked by name or listed without its Region.
+  const bucketReads = allow(
+    ['s3:GetBucketVersioning', 's3:GetBucketTagging', 's3:GetLifecycleConfiguration', 's3:ListBucket'],
+    sub('arn:${AWS::Partition}:s3:::*'),
+  );
+  // Publishing to the KMS-encrypted topic needs kms:GenerateDataKey* and kms:Decrypt on its key
+  // (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html); the key policy allows them only via SNS.
+  const publishAlerts = [
+    allow('sns:Publish', { Ref: 'AlertTopic' }),
+    allow(['kms:GenerateDataKey*', 'kms:Decrypt'], arnOf('AlertTopicKey')),
+  ];
+  const putDriftEvents = allow(
+    'events:PutEvents',
+    sub(`arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/${eventBus}`),
+  );
+  // An on-failure destination: Lambda sends failed invocations with the function's role.
+  const onFailureTo = (queue) => allow('sqs:SendMessage', arnOf(queue));
+
+  const role = (Description, PolicyName, Statement, more = {}) => ({
+    Type: 'AWS::IAM::Role',
+    ...(more.Condition && { Condition: more.Condition }),
+    Properties: {
+      ...(Description && { Description }),
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+        ],
+      },
+      Policies: [
+        { PolicyName, PolicyDocument: { Version: '2012-10-17', Statement } },
+        ...(more.policies ?? []),
+      ],
+    },
+  });
+  // A policy that exists only under a condition (its resources exist only then).
+  const policyIf = (condition, PolicyName, Statement) => ({
+    'Fn::If': [
+      condition,
+      { PolicyName, PolicyDocument: { Version: '2012-10-17', Statement } },
+      { Ref: 'AWS::NoValue' },
+    ],
+  });
+
+  return {
+    Resources: {
+      CheckRole: role(
+        'The check function (CloudTrail events, manual checks); it cannot list buckets nor sweep.',
+        'check',
+        [logs('check'), bucketReads, ...publishAlerts, putDriftEvents, onFailureTo('CheckDeadLetterQueue')],
+        {
+          policies: [
+            // Powertools idempotency records, only when the dedupe table exists.
+            policyIf('HasDedupeTable', 'check-dedupe', [
+              allow(
+                ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+                arnOf('DedupeTable'),
+              ),
+            ]),
+          ],
+        },
+      ),
+      SweepRole: role(
+        'The sweep function (schedule, {"all":true}); in the sweep Region it also plans the fan-out.',
+        'sweep',
+        [
+          logs('sweep'),
+          allow('s3:ListAllMyBuckets', '*'), // this action supports no resource scoping
+          bucketReads,
+          ...publishAlerts,
+          putDriftEvents,
+          onFailureTo('CheckDeadLetterQueue'),
+        ],
+        {
+          policies: [
+            // The planner of a fanned-out sweep, where the queue and table exist.
+            policyIf('IsSweepRegion', 'sweep-fanout-planner', [
+              allow('sqs:SendMessage', arnOf('SweepPageQueue')), // SendMessageBatch is authorised as SendMessage
+              // createRun (PutItem; GetItem when the run exists), setPageCount (UpdateItem).
+              allow(['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'], arnOf('SweepRunTable')),
+            ]),
+          ],
+        },
+      ),
+      SweepPageRole: role(
+        'The sweepPage worker of a fanned-out sweep; it cannot list buckets nor send pages.',
+        'sweep-page',
+        [
+          logs('sweepPage'),
+          bucketReads,
+          // The worker that completes the run sends the digest and the drift events.
+          ...publishAlerts,
+          putDriftEvents,
+          // The SQS event source mapping polls with the function's role (no ChangeMessageVisibility: unused).
+          allow(
+            ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+            arnOf('SweepPageQueue'),
+          ),
+          // recordPage (TransactWriteItems: authorised per item as PutItem + UpdateItem; GetItem to tell a
+          // duplicate), getRun (GetItem), claimDigest/digestSent/releaseDigest (UpdateItem), pages (Query).
+          allow(
+            ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+            arnOf('SweepRunTable'),
+          ),
+        ],
+        { Condition: 'IsSweepRegion' },
+      ),
+      // Only with HasSlackWebhook (resources/slack.yml): the only role that may read the webhook URL.
+      SlackNotifierRole: role(
+        undefined,
+        'slack-notifier',
+        [
+          logs('slackNotifier'),
+          // The one parameter that holds the webhook URL, nothing else in Parameter Store.
+          allow(
+            'ssm:GetParameter',
+            sub(
+              'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${SlackWebhookParameter}',
+            ),
+          ),
+          onFailureTo('SlackDeadLetterQueue'),
+          // SecureString: decrypt only when SSM asks on the function's behalf, never directly.
+          allow('kms:Decrypt', sub('arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/*'), {
+            StringEquals: { 'kms:ViaService': sub('ssm.${AWS::Region}.amazonaws.com') },
+          }),
+        ],
+        { Condition: 'HasSlackWebhook' },
+      ),
+    },
+    // osls adds a DependsOn on a custom role that the role's GetAtt already implies; cfn-lint W3005 flags that
+    // redundancy, and an extension can only add to DependsOn, so the rule is ignored on these four functions.
+    extensions: Object.fromEntries(
+      [
+        'CheckLambdaFunction',
+        'SweepLambdaFunction',
+        'SweepPageLambdaFunction',
+        'SlackNotifierLambdaFunction',
+      ].map((id) => [id, { Metadata: { 'cfn-lint': { config: { ignore_checks: ['W3005'] } } } }]),
+    ),
+  };
+};
