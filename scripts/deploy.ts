@@ -32,8 +32,11 @@ function main(argv: string[]): number {
 
   const done: string[] = [];
   for (const step of plan) {
-    console.log(`\n== ${step.region}${step.runsSweep ? ' (sweep)' : ''}: npx ${shellLine(step.argv)}`);
-    const result = spawnSync('npx', step.argv, { stdio: 'inherit' });
+    console.log(
+      `\n== ${step.region}${step.runsSweep ? ' (sweep)' : ''}: npx --no-install ${shellLine(step.argv)}`,
+    );
+    // --no-install: run the osls this project pins (node_modules), never fetch another `serverless`.
+    const result = spawnSync('npx', ['--no-install', ...step.argv], { stdio: 'inherit' });
     if (result.status !== 0) {
       console.error(
         `\ndeploy: ${step.region} failed (exit ${result.status ?? result.signal}). ` +
