@@ -12,7 +12,7 @@ export default tseslint.config(
   },
   {
     // CommonJS files osls loads itself: the template's JS includes (resources/) and the local plugin.
-    files: ['**/*.cjs'],
+    files: ['resources/*.cjs', 'scripts/*.cjs'],
     languageOptions: { globals: { module: 'writable', require: 'readonly' } },
   },
   {
