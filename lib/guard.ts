@@ -5,7 +5,8 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { checkBucketName, describe } from './domain/bucketName';
 import type { PublishConfig } from './domain/config';
-import { ALERTING_STATUSES, decide, type Decision } from './domain/decide';
+import { ALERTING_STATUSES, decide, decideScopeChange, type Decision } from './domain/decide';
+import { deliveryEventKey } from './domain/deliveryKey';
 import { driftEventEntry } from './domain/driftEvent';
 import type { Invocation } from './domain/parseInvocation';
 import { remediationScript } from './domain/remediationScript';
@@ -16,6 +17,7 @@ import {
   type GuardConfig,
   type LiveState,
   type Report,
+  type TagChangeRecord,
   type Trigger,
   type VersioningChangeRecord,
 } from './domain/types';
@@ -99,6 +101,11 @@ export async function runInvocation(inv: Invocation, deps: GuardDeps, sweep?: Sw
         },
         deps,
       );
+      await deliver([result], deps, false);
+      return { results: [result] };
+    }
+    case 'tagging': {
+      const result = await checkScopeChange(inv.record, deps);
       await deliver([result], deps, false);
       return { results: [result] };
     }
@@ -234,6 +241,39 @@ function namedBucketMissing(target: CheckTarget, live: LiveState): Decision | un
   };
 }
 
+/** A change of the guard's tag: read the bucket as it is now, then decide whether its scope changed. */
+export async function checkScopeChange(record: TagChangeRecord, deps: GuardDeps): Promise<CheckResult> {
+  const checkedAt = (deps.now ? deps.now() : new Date()).toISOString();
+  const live = await readLiveState(deps.s3.get(record.region), record.bucket, deps.config);
+  return scopeResultFromLive(record, live, deps, checkedAt);
+}
+
+/** The result for a tagging call against the bucket's live state. Pure, like resultFromLive. */
+export function scopeResultFromLive(
+  record: TagChangeRecord,
+  live: LiveState,
+  deps: Pick<GuardDeps, 'config'>,
+  checkedAt: string,
+): CheckResult {
+  const decision = decideScopeChange(record, live, deps.config);
+  return {
+    bucket: record.bucket,
+    account: record.account,
+    region: record.region,
+    trigger: 'cloudtrail',
+    checkedAt,
+    alerted: false,
+    ...eventFieldsOf(record),
+    status: decision.status,
+    severity: decision.severity,
+    findings: decision.findings,
+    ...(live.kind === 'observed' && { versioning: live.versioning }),
+    ...(decision.status === 'ignored' && {
+      reason: 'this tagging call cannot have changed what the guard reports about the bucket',
+    }),
+  };
+}
+
 /** A bucket whose live check kept failing (a manual check's or a sweep's): not verified, with the cause. */
 export function faultResult(
   bucket: string,
@@ -304,7 +344,8 @@ async function once<T>(
   r: CheckResult,
   send: () => Promise<T>,
 ): Promise<{ sent: boolean; value: T }> {
-  const eventId = r.trigger === 'cloudtrail' ? r.event?.id : undefined;
+  // The eventID with a digest of the reported facts: a crafted copy cannot suppress the real alert.
+  const eventId = deliveryEventKey(r);
   if (!deps.dedupe || !eventId) return { sent: true, value: await send() };
   const key: DeliveryKey = { eventId, bucket: r.bucket, status: r.status };
   return deps.dedupe.once(step, key, send);

@@ -5,6 +5,7 @@ import type {
   LiveState,
   Severity,
   Status,
+  TagChangeRecord,
   VersioningChangeRecord,
   VersioningState,
 } from './types';
@@ -21,6 +22,7 @@ export const ALERTING_STATUSES: ReadonlySet<Status> = new Set([
   'unverified',
   'restored',
   'attempt-failed',
+  'scope-change',
 ]);
 
 export const SEVERITY_RANK: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1, info: 0 };
@@ -86,12 +88,28 @@ export function decide(
 
   const v = live.versioning;
   if (live.tag === 'exempt' || pattern) {
-    findings.push(
+    const exemption: Finding =
       live.tag === 'exempt'
         ? { code: 'tagged-exempt', message: 'Tagged mfa-delete-guard=exempt.' }
-        : { code: 'excluded-by-pattern', message: `Excluded by the pattern ${JSON.stringify(pattern)}.` },
-    );
-    return { status: 'exempt', severity: 'info', findings };
+        : { code: 'excluded-by-pattern', message: `Excluded by the pattern ${JSON.stringify(pattern)}.` };
+    // MFA delete was on and someone (the root user) turned it off: an exemption, which anyone allowed to
+    // tag can add, must not hide that. It lowers the severity instead; the bucket is still reported.
+    if (v.mfaDelete !== 'Disabled')
+      return { status: 'exempt', severity: 'info', findings: [...findings, exemption] };
+    const drift = driftDecision(v, live, config, record, findings);
+    return {
+      status: 'drift',
+      severity: 'low',
+      findings: [
+        ...drift.findings,
+        exemption,
+        {
+          code: 'exemption-overridden',
+          message:
+            'MFA delete was configured and is now Disabled: the exemption lowers the severity but does not hide it.',
+        },
+      ],
+    };
   }
 
   if (v.status === 'Enabled' && v.mfaDelete === 'Enabled') {
@@ -113,6 +131,18 @@ export function decide(
       : { status: 'compliant', severity: 'info', findings };
   }
 
+  return driftDecision(v, live, config, record, findings);
+}
+
+/** The decision for an observed, unexempted bucket that is not fully protected. */
+function driftDecision(
+  v: VersioningState,
+  live: Extract<LiveState, { kind: 'observed' }>,
+  config: GuardConfig,
+  record: VersioningChangeRecord | undefined,
+  findings: Finding[],
+): Decision {
+  const failed = record?.error;
   const reasonInScope = scopeReason(v, live.tag, config);
   if (!reasonInScope) {
     findings.push({
@@ -205,6 +235,81 @@ export function needsLifecycle(
   tag: GuardTag | undefined,
   config: GuardConfig,
 ): boolean {
-  if (!needsTags(v) || tag === 'exempt' || isExemptByPattern(bucket, config)) return false;
+  if (!needsTags(v)) return false;
+  // An exempt bucket is still reported when MFA delete is Disabled, with its script.
+  if ((tag === 'exempt' || isExemptByPattern(bucket, config)) && v.mfaDelete !== 'Disabled') return false;
   return scopeReason(v, tag, config) !== undefined;
+}
+
+/**
+ * Decide what a change of the guard's tag means. Adding or changing the tag is always a scope change, with
+ * who did it. A call that leaves no guard tag (DeleteBucketTagging, or a PutBucketTagging whose new set
+ * lacks it) may have removed one; CloudTrail does not say what was there, so it is reported only when the
+ * bucket is now out of scope because it has no tag, the one case where a removed `required` tag hides a
+ * bucket without MFA delete.
+ */
+export function decideScopeChange(record: TagChangeRecord, live: LiveState, config: GuardConfig): Decision {
+  if (record.error) {
+    return {
+      status: 'ignored',
+      severity: 'info',
+      findings: [
+        {
+          code: 'failed-attempt',
+          message: `${record.call} was refused with ${record.error.code}: the tags did not change.`,
+        },
+      ],
+    };
+  }
+  if (live.kind === 'gone') {
+    return {
+      status: 'gone',
+      severity: 'info',
+      findings: [{ code: 'bucket-gone', message: `Bucket ${record.bucket} no longer exists.` }],
+    };
+  }
+  const change = record.guardTag;
+  if (change.kind === 'set') {
+    const known = change.value === 'required' || change.value === 'exempt';
+    const findings: Finding[] = [
+      {
+        code: 'guard-tag-set',
+        message: known
+          ? `${record.call} set mfa-delete-guard=${change.value}.`
+          : `${record.call} set the mfa-delete-guard tag to a value the guard does not know; the bucket is treated as untagged.`,
+      },
+    ];
+    // An exemption that covers a bucket the guard would report right now is the worrying kind.
+    const untagged =
+      live.kind === 'observed' ? decide(record.bucket, { ...live, tag: undefined }, config) : undefined;
+    const hides = change.value === 'exempt' && untagged?.status === 'drift';
+    if (hides) {
+      findings.push({
+        code: 'tagged-exempt',
+        message: 'Without the exemption the guard would report this bucket as in drift now.',
+      });
+    }
+    const severity: Severity = hides ? 'high' : change.value === 'required' ? 'low' : 'medium';
+    return { status: 'scope-change', severity, findings };
+  }
+  if (live.kind !== 'observed' || live.tag !== undefined) {
+    // Unreadable now, or a later call put a guard tag back (that call is reported on its own).
+    return {
+      status: 'ignored',
+      severity: 'info',
+      findings: [],
+    };
+  }
+  const outcome = decide(record.bucket, live, config);
+  if (outcome.status !== 'not-required') return { status: 'ignored', severity: 'info', findings: [] };
+  return {
+    status: 'scope-change',
+    severity: 'low',
+    findings: [
+      {
+        code: 'guard-tag-removed',
+        message: `${record.call} left the bucket without an mfa-delete-guard tag. MFA delete was never configured on it, so if it was tagged required it has left the guard's scope.`,
+      },
+    ],
+  };
 }

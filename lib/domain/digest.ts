@@ -10,15 +10,16 @@ import type { CheckResult, Severity, Status } from './types';
 const STATUS_ORDER: Record<Status, number> = {
   drift: 0,
   unverified: 1,
-  'attempt-failed': 2,
-  restored: 3,
-  compliant: 4,
-  exempt: 5,
-  'not-required': 6,
-  gone: 7,
-  'no-such-bucket': 8,
-  'invalid-input': 9,
-  ignored: 10,
+  'scope-change': 2,
+  'attempt-failed': 3,
+  restored: 4,
+  compliant: 5,
+  exempt: 6,
+  'not-required': 7,
+  gone: 8,
+  'no-such-bucket': 9,
+  'invalid-input': 10,
+  ignored: 11,
 };
 
 export type StatusCounts = Partial<Record<Status, number>>;

@@ -16,6 +16,7 @@ const DETAIL_TYPES: Partial<Record<Status, string>> = {
   restored: 'S3 MFA Delete Restored',
   unverified: 'S3 MFA Delete Unverified',
   'attempt-failed': 'S3 Versioning Change Refused',
+  'scope-change': 'S3 MFA Delete Guard Scope Change',
 };
 
 export const detailTypeFor = (status: Status): string => DETAIL_TYPES[status] ?? 'S3 MFA Delete Check';

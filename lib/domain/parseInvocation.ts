@@ -1,13 +1,31 @@
 import { z } from 'zod';
 import { isRegion } from './awsIds';
 import { describe } from './bucketName';
-import { looksLikeEventBridgeEvent, parseVersioningEvent } from './parseVersioningEvent';
-import type { VersioningChangeRecord } from './types';
+import { looksLikeEventBridgeEvent, parseS3Event } from './parseVersioningEvent';
+import { untrustedReason, type TrustPolicy } from './trust';
+import type { TagChangeRecord, VersioningChangeRecord } from './types';
 
+/** The most buckets one manual invocation may name when no smaller cap is given (the CLI's limit). */
 export const MAX_MANUAL_BUCKETS = 1000;
+/** The Lambda's cap: each bucket in drift is its own alert, so a call may page at most this many times. */
+export const DEFAULT_INVOKE_MAX_BUCKETS = 25;
+
+export interface InvocationOptions {
+  /** Believe a CloudTrail record only from these accounts and Regions; unset: any (the CLI, tests). */
+  trust?: TrustPolicy;
+  /** Cap on the buckets of one manual invocation (at most MAX_MANUAL_BUCKETS). */
+  maxBuckets?: number;
+  /**
+   * Where sweeps run. `here`: a schedule or {"all": true} sweeps. Otherwise the name of the function that
+   * does: both are refused with `invalid-input` that names it (a schedule sent here is a wrong input, not
+   * a fault: throwing would hold the error alarm in ALARM and hide the next real failure).
+   */
+  sweep?: 'here' | { elsewhere: string };
+}
 
 export type Invocation =
   | { kind: 'event'; record: VersioningChangeRecord }
+  | { kind: 'tagging'; record: TagChangeRecord }
   | { kind: 'manual'; buckets: string[]; region?: string; dryRun: boolean }
   | { kind: 'sweep'; dryRun: boolean; scheduled: boolean }
   | { kind: 'ignored'; reason: string }
@@ -28,13 +46,29 @@ const USAGE =
  * Tell what the handler was invoked with. Bucket names are not validated here: each one becomes its own
  * result, so one bad name in a list does not hide the others.
  */
-export function parseInvocation(input: unknown): Invocation {
+export function parseInvocation(input: unknown, opts: InvocationOptions = {}): Invocation {
+  const sweepRefused = (what: string): Invocation | undefined =>
+    opts.sweep && opts.sweep !== 'here'
+      ? {
+          kind: 'invalid',
+          reason: `${what}: this function does not sweep; invoke the sweep function ${describe(opts.sweep.elsewhere)} with {"all": true}`,
+          ...(opts.trust && { account: opts.trust.account }),
+        }
+      : undefined;
   if (looksLikeEventBridgeEvent(input)) {
     const e = input as Record<string, unknown>;
     if (e.source === 'aws.events' && e['detail-type'] === 'Scheduled Event')
-      return { kind: 'sweep', dryRun: false, scheduled: true };
-    const parsed = parseVersioningEvent(input);
-    return parsed.kind === 'record' ? { kind: 'event', record: parsed.record } : parsed;
+      return sweepRefused('a scheduled event') ?? { kind: 'sweep', dryRun: false, scheduled: true };
+    const parsed = parseS3Event(input);
+    if (parsed.kind !== 'record' && parsed.kind !== 'tagging') return parsed;
+    const distrust = opts.trust && untrustedReason(parsed.record, opts.trust);
+    if (distrust) {
+      const { bucket, account, region } = parsed.record;
+      return { kind: 'invalid', reason: distrust, bucket, account, region };
+    }
+    return parsed.kind === 'record'
+      ? { kind: 'event', record: parsed.record }
+      : { kind: 'tagging', record: parsed.record };
   }
   const manual = Manual.safeParse(input);
   if (!manual.success) {
@@ -59,13 +93,17 @@ export function parseInvocation(input: unknown): Invocation {
   if (m.all) {
     if (named.length)
       return { kind: 'invalid', reason: `"all" cannot be combined with "bucket" or "buckets"; ${USAGE}` };
-    return { kind: 'sweep', dryRun, scheduled: false };
+    return sweepRefused('{"all": true}') ?? { kind: 'sweep', dryRun, scheduled: false };
   }
   if (!named.length) return { kind: 'invalid', reason: `no bucket named; ${USAGE}` };
   const buckets = [...new Set(named)];
   // "bucket" plus a full "buckets" list would otherwise make one more than the limit.
-  if (buckets.length > MAX_MANUAL_BUCKETS) {
-    return { kind: 'invalid', reason: `at most ${MAX_MANUAL_BUCKETS} buckets per invocation; ${USAGE}` };
+  const cap = Math.min(opts.maxBuckets ?? MAX_MANUAL_BUCKETS, MAX_MANUAL_BUCKETS);
+  if (buckets.length > cap) {
+    return {
+      kind: 'invalid',
+      reason: `at most ${cap} buckets per invocation (this one named ${buckets.length}): split the list, or sweep every bucket with {"all": true}`,
+    };
   }
   return { kind: 'manual', buckets, region: m.region, dryRun };
 }

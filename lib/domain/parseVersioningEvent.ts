@@ -1,12 +1,31 @@
 import { z } from 'zod';
 import { checkBucketName, describe } from './bucketName';
 import { isAccountId, isRegion } from './awsIds';
-import type { Actor, ActorType, RequestedVersioning, VersioningChangeRecord } from './types';
+import {
+  GUARD_TAG_KEY,
+  type Actor,
+  type ActorType,
+  type CloudTrailCall,
+  type GuardTagChange,
+  type RequestedVersioning,
+  type TagChangeRecord,
+  type TaggingCall,
+  type VersioningChangeRecord,
+} from './types';
 
-export type ParsedVersioningEvent =
-  | { kind: 'record'; record: VersioningChangeRecord }
+type NotARecord =
   | { kind: 'ignored'; reason: string }
   | { kind: 'invalid'; reason: string; bucket?: string; account?: string; region?: string };
+
+export type ParsedVersioningEvent = { kind: 'record'; record: VersioningChangeRecord } | NotARecord;
+
+/** Any S3 CloudTrail record the guard acts on: a versioning change or a change of the guard's tag. */
+export type ParsedS3Event =
+  | { kind: 'record'; record: VersioningChangeRecord }
+  | { kind: 'tagging'; record: TagChangeRecord }
+  | NotARecord;
+
+const TAGGING_CALLS: readonly TaggingCall[] = ['PutBucketTagging', 'DeleteBucketTagging'];
 
 // Older CloudTrail records wrap request values in one-element arrays (`"host": ["…"]`); newer ones do not.
 const unwrap = (v: unknown): unknown => (Array.isArray(v) && v.length === 1 ? v[0] : v);
@@ -70,6 +89,7 @@ const Detail = z.object({
     .object({
       bucketName: z.preprocess(unwrap, z.unknown()),
       VersioningConfiguration: z.unknown().optional(),
+      Tagging: z.unknown().optional(),
     })
     .nullable()
     .optional(),
@@ -106,6 +126,16 @@ export function looksLikeEventBridgeEvent(input: unknown): boolean {
  * not understand comes back as `invalid` with a reason, anything that is not ours as `ignored`.
  */
 export function parseVersioningEvent(input: unknown): ParsedVersioningEvent {
+  const parsed = parseS3Event(input);
+  if (parsed.kind !== 'tagging') return parsed;
+  return { kind: 'ignored', reason: `${parsed.record.call} is not PutBucketVersioning` };
+}
+
+/**
+ * Parse an EventBridge-delivered CloudTrail record of PutBucketVersioning, PutBucketTagging or
+ * DeleteBucketTagging. Never throws, like parseVersioningEvent.
+ */
+export function parseS3Event(input: unknown): ParsedS3Event {
   const envelope = Envelope.safeParse(input);
   if (!envelope.success)
     return { kind: 'invalid', reason: `not an EventBridge event: ${issues(envelope.error)}` };
@@ -120,10 +150,11 @@ export function parseVersioningEvent(input: unknown): ParsedVersioningEvent {
   if (!parsed.success)
     return { kind: 'invalid', reason: `CloudTrail record not understood: ${issues(parsed.error)}` };
   const d = parsed.data;
-  if (d.eventSource !== 's3.amazonaws.com' || d.eventName !== 'PutBucketVersioning') {
+  const tagging = TAGGING_CALLS.find((c) => c === d.eventName);
+  if (d.eventSource !== 's3.amazonaws.com' || (d.eventName !== 'PutBucketVersioning' && !tagging)) {
     return {
       kind: 'ignored',
-      reason: `${describe(d.eventSource)} ${describe(d.eventName)} is not PutBucketVersioning`,
+      reason: `${describe(d.eventSource)} ${describe(d.eventName)} is not PutBucketVersioning or a bucket tagging call`,
     };
   }
 
@@ -135,13 +166,21 @@ export function parseVersioningEvent(input: unknown): ParsedVersioningEvent {
       kind: 'invalid',
       reason: `account ${describe(String(account))} is not a 12-digit AWS account ID`,
     };
+  // EventBridge sets the envelope's account; CloudTrail the record's. A record that disagrees with its own
+  // envelope was not delivered by EventBridge from one account's trail.
+  if (d.recipientAccountId !== undefined && d.recipientAccountId !== envelope.data.account) {
+    return {
+      kind: 'invalid',
+      reason: `recipientAccountId ${describe(d.recipientAccountId)} differs from the event's account ${describe(envelope.data.account)}`,
+      account,
+    };
+  }
   if (!isRegion(region))
     return { kind: 'invalid', reason: `awsRegion ${describe(region)} is not an AWS Region`, account };
   const name = checkBucketName(bucket, region);
   if (!name.valid) return { kind: 'invalid', reason: name.reason, account, region };
 
-  const requested = parseRequested(d.requestParameters?.VersioningConfiguration);
-  const record: VersioningChangeRecord = {
+  const call: CloudTrailCall = {
     bucket: bucket as string,
     account,
     region,
@@ -150,10 +189,53 @@ export function parseVersioningEvent(input: unknown): ParsedVersioningEvent {
     actor: toActor(d.userIdentity),
     sourceIp: d.sourceIPAddress,
     userAgent: d.userAgent,
-    requested,
   };
-  if (d.errorCode) record.error = { code: d.errorCode, message: d.errorMessage };
-  return { kind: 'record', record };
+  if (d.errorCode) call.error = { code: d.errorCode, message: d.errorMessage };
+  if (tagging) {
+    const guardTag =
+      tagging === 'DeleteBucketTagging'
+        ? ({ kind: 'absent' } as const)
+        : parseGuardTag(d.requestParameters?.Tagging);
+    if (!guardTag) {
+      return {
+        kind: 'invalid',
+        reason: 'PutBucketTagging record without a readable Tagging.TagSet',
+        bucket: bucket as string,
+        account,
+        region,
+      };
+    }
+    return { kind: 'tagging', record: { ...call, call: tagging, guardTag } };
+  }
+  const requested = parseRequested(d.requestParameters?.VersioningConfiguration);
+  return { kind: 'record', record: { ...call, requested } };
+}
+
+// CloudTrail turns the request's XML into JSON: `Tagging.TagSet.Tag` is a list of {Key, Value}, or one
+// object when the set holds a single tag; older records wrap values in one-element arrays.
+const TagEntry = z.object({ Key: text, Value: z.preprocess(unwrap, z.string()).optional().catch(undefined) });
+const Tagging = z.object({
+  TagSet: z.preprocess(
+    unwrap,
+    z
+      .object({ Tag: z.union([z.array(z.unknown()), z.unknown()]).optional() })
+      .nullable()
+      .optional(),
+  ),
+});
+
+/** The guard tag a PutBucketTagging record sets, `absent` when its tag set has none; undefined: unreadable. */
+function parseGuardTag(raw: unknown): GuardTagChange | undefined {
+  const parsed = Tagging.safeParse(unwrap(raw));
+  if (!parsed.success) return undefined;
+  const tag = parsed.data.TagSet?.Tag;
+  const entries = tag === undefined || tag === null ? [] : Array.isArray(tag) ? tag : [tag];
+  for (const entry of entries) {
+    const e = TagEntry.safeParse(entry);
+    if (!e.success) return undefined;
+    if (e.data.Key === GUARD_TAG_KEY) return { kind: 'set', value: (e.data.Value ?? '').slice(0, 256) };
+  }
+  return { kind: 'absent' };
 }
 
 function parseRequested(raw: unknown): RequestedVersioning {

@@ -92,6 +92,10 @@ export function headline(r: CheckResult): string {
       return 'Event ignored';
     case 'invalid-input':
       return 'Input not understood';
+    case 'scope-change':
+      return r.event?.tagging?.guardTag.kind === 'set'
+        ? `Guard tag set on ${r.bucket}`
+        : `Guard tag removed from ${r.bucket}?`;
   }
 }
 
@@ -108,6 +112,12 @@ export function liveState(r: CheckResult): string {
 
 function requested(r: CheckResult): string | undefined {
   if (!r.event) return undefined;
+  const tagging = r.event.tagging;
+  if (tagging) {
+    return tagging.guardTag.kind === 'set'
+      ? `${tagging.call}: mfa-delete-guard=${JSON.stringify(tagging.guardTag.value)}`
+      : `${tagging.call}: no mfa-delete-guard tag in the new tag set`;
+  }
   const parts = [
     r.event.requested.status && `Status=${r.event.requested.status}`,
     r.event.requested.mfaDelete && `MfaDelete=${r.event.requested.mfaDelete}`,
@@ -123,6 +133,7 @@ const has = (r: CheckResult, code: CheckResult['findings'][number]['code']) =>
  * this call did it; a call that merely set Status is "the last PutBucketVersioning".
  */
 export function actorLabel(r: CheckResult): string {
+  if (r.event?.tagging) return 'Tags changed by';
   if (r.status === 'attempt-failed') return 'Attempted by';
   if (has(r, 'turned-off-by-event')) return 'Turned off by';
   if (has(r, 'turned-on-by-event')) return 'Turned on by';
@@ -160,7 +171,10 @@ export function detailFacts(r: CheckResult): Fact[] {
     ...fact('Account', r.account),
     ...fact('Region', r.region),
     ...fact('Live state', `${liveState(r)} (checked ${r.checkedAt})`),
-    ...fact('Requested', requested(r)),
+    // A tag value is the caller's text: cleaned, bounded and escaped like the rest of it.
+    ...(r.event?.tagging
+      ? fact('Requested', cleanText(requested(r) ?? '', 300), true)
+      : fact('Requested', requested(r))),
     ...fact('Role', r.actor?.sessionIssuerArn ? cleanText(r.actor.sessionIssuerArn, 300) : undefined, true),
     ...fact('Access key', r.actor?.accessKeyId ? cleanText(r.actor.accessKeyId, 32) : undefined, true),
     ...fact('MFA session', r.actor ? yesNo(r.actor.mfaAuthenticated) : undefined),
@@ -184,6 +198,10 @@ export function summary(r: CheckResult): string {
       return `MFA delete is on again for ${where} (${liveState(r)}). No action needed if this was the planned fix; make sure the root access key used for it has been deleted.`;
     case 'attempt-failed':
       return `Someone tried to change versioning on ${where} and S3 refused it. Nothing changed (${liveState(r)}). Confirm with the caller that the attempt was expected.`;
+    case 'scope-change':
+      return r.event?.tagging?.guardTag.kind === 'set'
+        ? `The mfa-delete-guard tag of ${where} was changed, which changes what the guard reports about it (${liveState(r)}). Tags need no MFA: confirm with the caller below that this was planned.`
+        : `The tags of ${where} were replaced or deleted, and it now has no mfa-delete-guard tag (${liveState(r)}). If it was tagged required, it has left the guard's scope: confirm with the caller below.`;
     default:
       return `${headline(r)}: ${where} (${liveState(r)}).`;
   }
@@ -210,6 +228,11 @@ export function runbook(r: CheckResult): string[] | undefined {
       return [
         `Check that the function role still has s3:GetBucketVersioning on arn:${partitionOf(r.region ?? 'us-east-1')}:s3:::${r.bucket} and that no bucket policy denies it.`,
         `Check the bucket by hand: aws s3api get-bucket-versioning --bucket ${r.bucket}${region}.`,
+      ];
+    case 'scope-change':
+      return [
+        `Ask the owner of the principal above whether the tag change on ${where} was planned. If it was not, treat its credentials as compromised and put the tag back as it was (PutBucketTagging replaces the whole tag set: read the current set first).`,
+        'Consider denying s3:PutBucketTagging and s3:DeleteBucketTagging on protected buckets to everyone but a change role (see docs/security.md).',
       ];
     default:
       return undefined;

@@ -13,6 +13,7 @@ export const STATUSES = [
   'no-such-bucket',
   'ignored',
   'invalid-input',
+  'scope-change',
 ] as const;
 export type Status = (typeof STATUSES)[number];
 
@@ -49,7 +50,10 @@ export type FindingCode =
   | 'failed-attempt'
   | 'live-check-denied'
   | 'bucket-gone'
-  | 'no-such-bucket';
+  | 'no-such-bucket'
+  | 'exemption-overridden'
+  | 'guard-tag-set'
+  | 'guard-tag-removed';
 
 export interface Finding {
   code: FindingCode;
@@ -88,8 +92,8 @@ export interface RequestedVersioning {
   mfaDelete?: 'Enabled' | 'Disabled';
 }
 
-/** A CloudTrail PutBucketVersioning record, parsed and validated. */
-export interface VersioningChangeRecord {
+/** The facts every parsed CloudTrail S3 record carries. */
+export interface CloudTrailCall {
   bucket: string;
   account: string;
   region: string;
@@ -98,8 +102,30 @@ export interface VersioningChangeRecord {
   actor: Actor;
   sourceIp?: string;
   userAgent?: string;
-  requested: RequestedVersioning;
   error?: { code: string; message?: string };
+}
+
+/** A CloudTrail PutBucketVersioning record, parsed and validated. */
+export interface VersioningChangeRecord extends CloudTrailCall {
+  requested: RequestedVersioning;
+}
+
+export const GUARD_TAG_KEY = 'mfa-delete-guard';
+
+/** The S3 calls that change the guard's tag, and so a bucket's scope. */
+export type TaggingCall = 'PutBucketTagging' | 'DeleteBucketTagging';
+
+/**
+ * What a tagging call did to the guard's tag. PutBucketTagging replaces the whole tag set and
+ * DeleteBucketTagging removes it, so a call without the key leaves the bucket with no guard tag;
+ * CloudTrail does not record what was there before.
+ */
+export type GuardTagChange = { kind: 'set'; value: string } | { kind: 'absent' };
+
+/** A CloudTrail PutBucketTagging / DeleteBucketTagging record, parsed and validated. */
+export interface TagChangeRecord extends CloudTrailCall {
+  call: TaggingCall;
+  guardTag: GuardTagChange;
 }
 
 export type Scope = 'configured' | 'all';
@@ -141,7 +167,15 @@ export interface CheckResult {
   versioning?: VersioningState;
   findings: Finding[];
   actor?: Actor;
-  event?: { id: string; time: string; sourceIp?: string; userAgent?: string; requested: RequestedVersioning };
+  event?: {
+    id: string;
+    time: string;
+    sourceIp?: string;
+    userAgent?: string;
+    requested: RequestedVersioning;
+    /** Set for a tagging call (a scope change); absent for PutBucketVersioning. */
+    tagging?: { call: TaggingCall; guardTag: GuardTagChange };
+  };
   remediation?: Remediation;
   alerted: boolean;
   reason?: string;
@@ -154,7 +188,9 @@ export interface Report {
 }
 
 /** The CloudTrail facts a result carries, taken from the parsed record. */
-export function eventFieldsOf(record: VersioningChangeRecord): Pick<CheckResult, 'actor' | 'event'> {
+export function eventFieldsOf(
+  record: VersioningChangeRecord | TagChangeRecord,
+): Pick<CheckResult, 'actor' | 'event'> {
   return {
     actor: record.actor,
     event: {
@@ -162,7 +198,8 @@ export function eventFieldsOf(record: VersioningChangeRecord): Pick<CheckResult,
       time: record.eventTime,
       sourceIp: record.sourceIp,
       userAgent: record.userAgent,
-      requested: record.requested,
+      requested: 'requested' in record ? record.requested : {},
+      ...('guardTag' in record && { tagging: { call: record.call, guardTag: record.guardTag } }),
     },
   };
 }

@@ -1,7 +1,7 @@
 // Check results for the golden files, built with the code the handler uses (parse, then resultFromLive:
 // decide and the remediation script) from the sample events and the live states in events/scenarios.json,
 // on a fixed clock. No AWS call, no network, so the rendering is the only thing a golden diff can show.
-import { resultFromLive, uncheckedResult } from '../../lib/guard';
+import { resultFromLive, scopeResultFromLive, uncheckedResult } from '../../lib/guard';
 import { parseInvocation } from '../../lib/domain/parseInvocation';
 import { remediationScript } from '../../lib/domain/remediationScript';
 import { type CheckResult, type GuardConfig, type LiveState, type VersioningChangeRecord } from '../../lib/domain/types';
@@ -44,10 +44,12 @@ export function scenarioFixtures(): Fixture[] {
     const name = scenario.event.replace(/\.json$/, '');
     const inv = parseInvocation(loadEvent(scenario.event));
     if (inv.kind === 'manual' || inv.kind === 'sweep') throw new Error(`${scenario.event} is not an event`);
-    if (inv.kind !== 'event') return { name, result: uncheckedResult(inv, CHECKED_AT) };
+    if (inv.kind === 'ignored' || inv.kind === 'invalid') return { name, result: uncheckedResult(inv, CHECKED_AT) };
     const bucket = file.buckets.find((b) => b.name === inv.record.bucket);
     const spec = bucket && { ...bucket, ...scenario.liveOverride?.[bucket.name] };
-    return { name, result: resultFor(inv.record, liveFor(spec, scenario)) };
+    const live = liveFor(spec, scenario);
+    if (inv.kind === 'tagging') return { name, result: scopeResultFromLive(inv.record, live, { config: CONFIG }, CHECKED_AT) };
+    return { name, result: resultFor(inv.record, live) };
   });
 }
 

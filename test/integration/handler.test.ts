@@ -27,7 +27,9 @@ describe('every sample event reaches its expected status through the real handle
     expect(result?.status).toBe(scenario.expect);
     expect(result?.severity).toBe(scenario.severity);
 
-    const alerting = ['drift', 'unverified', 'restored', 'attempt-failed'].includes(scenario.expect);
+    const alerting = ['drift', 'unverified', 'restored', 'attempt-failed', 'scope-change'].includes(
+      scenario.expect,
+    );
     expect(result?.alerted).toBe(alerting);
     expect(fake.published).toHaveLength(alerting ? 1 : 0);
     expect(fake.putEvents).toHaveLength(alerting ? 1 : 0);

@@ -5,13 +5,14 @@ import {
   ALERTING_STATUSES,
   SEVERITY_RANK,
   decide,
+  decideScopeChange,
   isExemptByPattern,
   matchesPattern,
   needsLifecycle,
   needsTags,
   type Decision,
 } from '../../lib/domain/decide';
-import { parseVersioningEvent } from '../../lib/domain/parseVersioningEvent';
+import { parseS3Event } from '../../lib/domain/parseVersioningEvent';
 import type {
   FindingCode,
   GuardConfig,
@@ -178,9 +179,17 @@ const TABLE: Row[] = [
   },
   // exempt
   {
-    name: 'exempt by tag',
-    live: observed('Enabled', 'Disabled', { tag: 'exempt' }),
+    name: 'exempt by tag, but MFA delete was turned off: reported, at low severity',
+    live: observed('Enabled', 'Disabled', { tag: 'exempt', lifecycle: false }),
     event: OFF,
+    status: 'drift',
+    severity: 'low',
+    findings: ['mfa-delete-disabled', 'turned-off-by-event', 'tagged-exempt', 'exemption-overridden'],
+  },
+  {
+    name: 'exempt by tag, MFA delete never configured',
+    live: observed('Suspended', 'NeverConfigured', { tag: 'exempt' }),
+    event: SUSPEND,
     status: 'exempt',
     severity: 'info',
     findings: ['tagged-exempt'],
@@ -194,7 +203,7 @@ const TABLE: Row[] = [
   },
   {
     name: 'exempt by pattern',
-    live: observed('Suspended', 'Disabled'),
+    live: observed('Suspended', 'NeverConfigured'),
     cfg: { exemptPatterns: ['scratch-*', 'example-*'] },
     event: SUSPEND,
     status: 'exempt',
@@ -202,8 +211,17 @@ const TABLE: Row[] = [
     findings: ['excluded-by-pattern'],
   },
   {
+    name: 'exempt by pattern, MFA delete Disabled: reported, at low severity',
+    live: observed('Suspended', 'Disabled'),
+    cfg: { exemptPatterns: ['scratch-*', 'example-*'] },
+    event: SUSPEND,
+    status: 'drift',
+    severity: 'low',
+    findings: ['mfa-delete-disabled', 'versioning-suspended', 'excluded-by-pattern', 'exemption-overridden'],
+  },
+  {
     name: 'exempt by tag and pattern: the tag is named',
-    live: observed('Suspended', 'Disabled', { tag: 'exempt' }),
+    live: observed('Suspended', 'NeverConfigured', { tag: 'exempt' }),
     cfg: { exemptPatterns: ['*'] },
     status: 'exempt',
     severity: 'info',
@@ -211,11 +229,19 @@ const TABLE: Row[] = [
   },
   {
     name: 'exempt, even after a failed attempt',
-    live: observed('Enabled', 'Disabled', { tag: 'exempt' }),
+    live: observed('Enabled', 'NeverConfigured', { tag: 'exempt' }),
     event: DENIED_OFF,
     status: 'exempt',
     severity: 'info',
     findings: ['failed-attempt', 'tagged-exempt'],
+  },
+  {
+    name: 'exempt after a failed attempt, MFA delete Disabled: still reported',
+    live: observed('Enabled', 'Disabled', { tag: 'exempt', lifecycle: false }),
+    event: DENIED_OFF,
+    status: 'drift',
+    severity: 'low',
+    findings: ['failed-attempt', 'mfa-delete-disabled', 'tagged-exempt', 'exemption-overridden'],
   },
   {
     name: 'a "required" tag does not beat an exempt pattern',
@@ -382,11 +408,15 @@ describe('decide: status table', () => {
     ];
     for (const s of expected) expect(reached.has(s)).toBe(true);
     const drift = new Set(TABLE.filter((r) => r.status === 'drift').map((r) => r.severity));
-    expect([...drift].sort()).toEqual(['critical', 'high']);
+    expect([...drift].sort()).toEqual(['critical', 'high', 'low']);
   });
 
   it('names the matching pattern and the refused error', () => {
-    const exempt = decide(BUCKET, observed('Enabled', 'Disabled'), config({ exemptPatterns: ['ex*'] }));
+    const exempt = decide(
+      BUCKET,
+      observed('Enabled', 'NeverConfigured'),
+      config({ exemptPatterns: ['ex*'] }),
+    );
     expect(exempt.findings[0]?.message).toContain('"ex*"');
     const denied = decide(BUCKET, DENIED, config());
     expect(denied.findings[0]?.message).toContain('AccessDenied');
@@ -447,12 +477,18 @@ describe('decide: sample scenarios (events/scenarios.json)', () => {
     };
   }
 
-  it('covers all thirteen sample events', () => {
-    expect(file.scenarios).toHaveLength(13);
+  it('covers all sixteen sample events', () => {
+    expect(file.scenarios).toHaveLength(16);
   });
 
   it.each(file.scenarios)('$event → $expect ($severity)', (s) => {
-    const parsed = parseVersioningEvent(JSON.parse(readFileSync(`${dir}${s.event}`, 'utf8')));
+    const parsed = parseS3Event(JSON.parse(readFileSync(`${dir}${s.event}`, 'utf8')));
+    if (parsed.kind === 'tagging') {
+      const d = decideScopeChange(parsed.record, liveFor(parsed.record.bucket, s), config());
+      expect(d.status).toBe(s.expect);
+      expect(d.severity).toBe(s.severity);
+      return;
+    }
     if (parsed.kind === 'ignored') {
       expect(s.expect).toBe('ignored');
       return;
@@ -549,17 +585,26 @@ describe('needsLifecycle', () => {
     expect(needsLifecycle(BUCKET, { status: 'Enabled', mfaDelete: 'Enabled' }, undefined, config())).toBe(
       false,
     );
-    expect(needsLifecycle(BUCKET, { status: 'Enabled', mfaDelete: 'Disabled' }, 'exempt', config())).toBe(
-      false,
-    );
     expect(
       needsLifecycle(
         BUCKET,
-        { status: 'Enabled', mfaDelete: 'Disabled' },
-        undefined,
-        config({ exemptPatterns: ['example-*'] }),
+        { status: 'Enabled', mfaDelete: 'NeverConfigured' },
+        'exempt',
+        config({ scope: 'all' }),
       ),
     ).toBe(false);
+    expect(
+      needsLifecycle(
+        BUCKET,
+        { status: 'Suspended', mfaDelete: 'NeverConfigured' },
+        undefined,
+        config({ exemptPatterns: ['example-*'], scope: 'all' }),
+      ),
+    ).toBe(false);
+    // Exempt but Disabled is still reported, with its script: the lifecycle matters.
+    expect(needsLifecycle(BUCKET, { status: 'Enabled', mfaDelete: 'Disabled' }, 'exempt', config())).toBe(
+      true,
+    );
     expect(
       needsLifecycle(BUCKET, { status: 'Enabled', mfaDelete: 'NeverConfigured' }, undefined, config()),
     ).toBe(false);
@@ -594,13 +639,15 @@ describe('needsLifecycle', () => {
   it('the tags matter exactly when needsTags says so', () => {
     for (const v of states) {
       const outcomes = new Set(
-        tags.map(
-          (tag) => decide(BUCKET, { kind: 'observed', versioning: v, ...(tag && { tag }) }, config()).status,
-        ),
+        tags.map((tag) => {
+          const d = decide(BUCKET, { kind: 'observed', versioning: v, ...(tag && { tag }) }, config());
+          // An exemption of a Disabled bucket changes the severity, not the status.
+          return `${d.status}/${d.severity}`;
+        }),
       );
       if (!needsTags(v)) {
         // A fully protected bucket is compliant or exempt: either way nobody is paged.
-        for (const s of outcomes) expect(ALERTING_STATUSES.has(s)).toBe(false);
+        for (const s of outcomes) expect(ALERTING_STATUSES.has(s.split('/')[0] as Status)).toBe(false);
       } else {
         expect(outcomes.size).toBeGreaterThan(1);
       }
@@ -609,8 +656,14 @@ describe('needsLifecycle', () => {
 });
 
 describe('constants', () => {
-  it('pages for drift, unverified, restored and attempt-failed only', () => {
-    expect([...ALERTING_STATUSES].sort()).toEqual(['attempt-failed', 'drift', 'restored', 'unverified']);
+  it('pages for drift, unverified, restored, attempt-failed and scope-change only', () => {
+    expect([...ALERTING_STATUSES].sort()).toEqual([
+      'attempt-failed',
+      'drift',
+      'restored',
+      'scope-change',
+      'unverified',
+    ]);
   });
 
   it('ranks severities', () => {

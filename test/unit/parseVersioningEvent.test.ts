@@ -34,6 +34,12 @@ const EXPECTED: Record<string, { kind: ParsedVersioningEvent['kind']; bucket?: s
   'cloudtrail-bucket-gone.json': { kind: 'record', bucket: 'example-deleted', region: 'eu-west-1' },
   'cloudtrail-compliant-superseded.json': { kind: 'record', bucket: 'example-guarded', region: 'eu-west-1' },
   'cloudtrail-exempt.json': { kind: 'record', bucket: 'example-scratch', region: 'eu-west-1' },
+  'cloudtrail-exempt-disabled.json': { kind: 'record', bucket: 'example-exempt-off', region: 'eu-west-1' },
+  // Parses; the handler refuses it because the account is not its own (test/unit/trust.test.ts).
+  'cloudtrail-foreign-account.json': { kind: 'record', bucket: 'example-bucket', region: 'eu-west-1' },
+  // Tagging calls are parsed by parseS3Event (test/unit/parseTaggingEvent.test.ts), not as versioning.
+  'cloudtrail-tagging-deleted.json': { kind: 'ignored' },
+  'cloudtrail-tagging-exempt.json': { kind: 'ignored' },
   'cloudtrail-invalid-bucket.json': { kind: 'invalid' },
   'cloudtrail-legacy-2019-arrays.json': { kind: 'record', bucket: 'example-legacy', region: 'us-west-2' },
   'cloudtrail-mfa-delete-disabled.json': { kind: 'record', bucket: 'example-bucket', region: 'eu-west-1' },
@@ -65,7 +71,9 @@ describe('sample events on disk', () => {
     if (parsed.kind === 'record') {
       expect(parsed.record.bucket).toBe(expected?.bucket);
       expect(parsed.record.region).toBe(expected?.region);
-      expect(parsed.record.account).toBe('111122223333');
+      expect(parsed.record.account).toBe(
+        file === 'cloudtrail-foreign-account.json' ? '444455556666' : '111122223333',
+      );
       expect(parsed.record.eventId).toMatch(/^5b7e2f0a-2222-4c3d-9e8f-0000000000\d\d$/);
       expect(parsed.record.eventTime).toBe('2026-10-05T14:03:11Z');
       expect(parsed.record.sourceIp).toBe('198.51.100.23');
@@ -116,10 +124,11 @@ describe('sample events on disk', () => {
     expect(parsed).not.toHaveProperty('bucket');
   });
 
-  it('ignores the PutBucketTagging sample', () => {
+  it('ignores the DeleteBucketPolicy sample', () => {
     const parsed = parseVersioningEvent(load('cloudtrail-not-versioning.json'));
     expect(parsed.kind).toBe('ignored');
-    if (parsed.kind === 'ignored') expect(parsed.reason).toMatch(/PutBucketTagging.*not PutBucketVersioning/);
+    if (parsed.kind === 'ignored')
+      expect(parsed.reason).toMatch(/DeleteBucketPolicy.*not PutBucketVersioning/);
   });
 });
 
@@ -472,8 +481,12 @@ describe('malformed → invalid with a reason, never a throw', () => {
     ).toMatch(/"not-an-account" is not a 12-digit AWS account ID/);
   });
 
-  it('prefers recipientAccountId to the envelope account', () => {
-    expect(recordOf(mutate((e) => (e.detail.recipientAccountId = '444455556666'))).account).toBe(
+  it('a recipientAccountId that differs from the envelope account → invalid: EventBridge did not send it', () => {
+    const parsed = mutate((e) => (e.detail.recipientAccountId = '444455556666'));
+    expect(invalidReason(parsed)).toMatch(
+      /recipientAccountId "444455556666" differs from the event's account/,
+    );
+    expect(recordOf(mutate((e) => (e.account = e.detail.recipientAccountId = '444455556666'))).account).toBe(
       '444455556666',
     );
   });

@@ -37,6 +37,7 @@ describe('golden renderings', () => {
         'invalid-input',
         'not-required',
         'restored',
+        'scope-change',
         'unverified',
       ].sort(),
     );

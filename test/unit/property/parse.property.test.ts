@@ -16,7 +16,7 @@ import {
 } from './arbitraries';
 
 const EVENT_KINDS = ['record', 'ignored', 'invalid'];
-const INVOCATION_KINDS = ['event', 'manual', 'sweep', 'ignored', 'invalid'];
+const INVOCATION_KINDS = ['event', 'tagging', 'manual', 'sweep', 'ignored', 'invalid'];
 
 /** What must hold for every parse result, whatever came in. */
 function assertWellFormedEvent(out: ReturnType<typeof parseVersioningEvent>): void {
