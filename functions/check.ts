@@ -9,12 +9,16 @@ import { sweepElsewhereRunner } from '../lib/sweep';
 
 const wiring = lambdaWiring(logger);
 
-// This function does not sweep (its role may not list buckets): {"all": true} gets an invalid-input
-// result that names the sweep function; a scheduled sweep sent here fails, to raise the Errors alarm.
+// This function does not sweep (its role may not list buckets): {"all": true} and a scheduled event get an
+// invalid-input result that names the sweep function (parseInvocation's `sweep` option); the runner is the
+// last line should one get through.
 const refuseSweep = sweepElsewhereRunner(process.env.SWEEP_FUNCTION_NAME?.trim());
 
 /** EventBridge CloudTrail record or manual `{"bucket": …}` in; the report out. */
-export const checkHandler = async (event: unknown, context: Context): Promise<Report> =>
-  checkInvocation(event, await wiring.deps(context), refuseSweep, logger);
+export const checkHandler = async (event: unknown, context: Context): Promise<Report> => {
+  // Believe a CloudTrail record only from this function's own account and served Regions.
+  const options = await wiring.invocationOptions(context, 'check');
+  return checkInvocation(event, await wiring.deps(context, options), refuseSweep, logger, options);
+};
 
 export const handler = middy(checkHandler).use(injectLambdaContext(logger, { resetKeys: true }));

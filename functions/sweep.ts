@@ -26,7 +26,8 @@ export const sweepHandler = async (event: unknown, context: Context): Promise<Re
     concurrency,
     ...(fan && { fanOut: fanOutHook(fan, sweepRunId(event)) }),
   });
-  return checkInvocation(event, await wiring.deps(context), sweep, logger);
+  const options = await wiring.invocationOptions(context, 'sweep');
+  return checkInvocation(event, await wiring.deps(context, options), sweep, logger, options);
 };
 
 export const handler = middy(sweepHandler).use(injectLambdaContext(logger, { resetKeys: true }));

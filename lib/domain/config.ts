@@ -1,4 +1,5 @@
-import { isMfaSerial, isProfileName } from './awsIds';
+import { isMfaSerial, isProfileName, isRegion } from './awsIds';
+import { DEFAULT_INVOKE_MAX_BUCKETS, MAX_MANUAL_BUCKETS } from './parseInvocation';
 import type { GuardConfig, Scope } from './types';
 
 export class ConfigError extends Error {
@@ -69,4 +70,32 @@ export function publishConfigFromEnv(env: Env): PublishConfig {
     throw new ConfigError(`EVENT_BUS_NAME ${JSON.stringify(eventBusName)} is not an event bus name or ARN`);
   }
   return { topicArn, eventBusName, eventSource };
+}
+
+/**
+ * The Regions whose CloudTrail records the function believes: SERVED_REGIONS (comma-separated), else the
+ * function's own Region, the only one whose rule can deliver to it unless records are forwarded.
+ */
+export function servedRegionsFromEnv(env: Env, ownRegion: string): string[] {
+  const listed = (env.SERVED_REGIONS ?? '')
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
+  for (const r of listed) {
+    if (!isRegion(r)) throw new ConfigError(`SERVED_REGIONS entry ${JSON.stringify(r)} is not an AWS Region`);
+  }
+  return listed.length ? listed : [ownRegion];
+}
+
+/** MANUAL_MAX_BUCKETS: the cap on buckets per manual invocation (default DEFAULT_INVOKE_MAX_BUCKETS). */
+export function manualMaxBucketsFromEnv(env: Env): number {
+  const raw = env.MANUAL_MAX_BUCKETS?.trim();
+  if (!raw) return DEFAULT_INVOKE_MAX_BUCKETS;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_MANUAL_BUCKETS) {
+    throw new ConfigError(
+      `MANUAL_MAX_BUCKETS must be a whole number from 1 to ${MAX_MANUAL_BUCKETS}, not ${JSON.stringify(raw)}`,
+    );
+  }
+  return n;
 }

@@ -20,7 +20,7 @@ export interface InvocationOptions {
    * does: both are refused with `invalid-input` that names it (a schedule sent here is a wrong input, not
    * a fault: throwing would hold the error alarm in ALARM and hide the next real failure).
    */
-  sweep?: 'here' | { elsewhere: string };
+  sweep?: 'here' | { elsewhere?: string };
 }
 
 export type Invocation =
@@ -47,14 +47,15 @@ const USAGE =
  * result, so one bad name in a list does not hide the others.
  */
 export function parseInvocation(input: unknown, opts: InvocationOptions = {}): Invocation {
-  const sweepRefused = (what: string): Invocation | undefined =>
-    opts.sweep && opts.sweep !== 'here'
-      ? {
-          kind: 'invalid',
-          reason: `${what}: this function does not sweep; invoke the sweep function ${describe(opts.sweep.elsewhere)} with {"all": true}`,
-          ...(opts.trust && { account: opts.trust.account }),
-        }
-      : undefined;
+  const sweepRefused = (what: string): Invocation | undefined => {
+    if (!opts.sweep || opts.sweep === 'here') return undefined;
+    const name = opts.sweep.elsewhere ? ` ${describe(opts.sweep.elsewhere).slice(1, -1)}` : '';
+    return {
+      kind: 'invalid',
+      reason: `${what}: this function does not sweep (its role may not list buckets); invoke the sweep function${name}: npx serverless invoke -f sweep --data '{"all": true}'`,
+      ...(opts.trust && { account: opts.trust.account }),
+    };
+  };
   if (looksLikeEventBridgeEvent(input)) {
     const e = input as Record<string, unknown>;
     if (e.source === 'aws.events' && e['detail-type'] === 'Scheduled Event')

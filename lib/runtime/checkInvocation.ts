@@ -1,6 +1,6 @@
 // What the check and sweep handlers share: parse the event, run it, log one line per bucket.
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { parseInvocation } from '../domain/parseInvocation';
+import { parseInvocation, type InvocationOptions } from '../domain/parseInvocation';
 import type { Report } from '../domain/types';
 import { runInvocation, type GuardDeps, type SweepRunner } from '../guard';
 
@@ -9,8 +9,9 @@ export async function checkInvocation(
   deps: GuardDeps,
   sweep: SweepRunner,
   logger: Pick<Logger, 'info'>,
+  options: InvocationOptions = {},
 ): Promise<Report> {
-  const report = await runInvocation(parseInvocation(event), deps, sweep);
+  const report = await runInvocation(parseInvocation(event, options), deps, sweep);
   for (const r of report.results) {
     logger.info('bucket checked', {
       bucket: r.bucket,

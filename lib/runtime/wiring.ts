@@ -10,7 +10,14 @@ import type { Context } from 'aws-lambda';
 import { S3ClientPool, newEventBridgeClient, newSnsClient } from '../aws/clients';
 import type { DedupeLog, DeliveryDedupe } from '../aws/deliveryDedupe';
 import type { WebhookUrlSource } from '../aws/webhookSecret';
-import { guardConfigFromEnv, publishConfigFromEnv, type PublishConfig } from '../domain/config';
+import {
+  guardConfigFromEnv,
+  manualMaxBucketsFromEnv,
+  publishConfigFromEnv,
+  servedRegionsFromEnv,
+  type PublishConfig,
+} from '../domain/config';
+import type { InvocationOptions } from '../domain/parseInvocation';
 import type { GuardConfig } from '../domain/types';
 import { DEFAULT_INLINE_MAX_BUCKETS, type FanOut } from '../fanout/types';
 import type { GuardDeps, Log } from '../guard';
@@ -188,12 +195,47 @@ export function lambdaWiring(logger: Log & DedupeLog, env: Env = process.env) {
   const wiring = lazy(() => guardWiringFromEnv(env, logger));
   const clients = lazy(() => guardClients(wiring()));
   const dedupe = lazy(() => dedupeFromEnv(env, logger));
+  let stsAccount: Promise<string> | undefined;
+  /** The function's own account: from its ARN, else (invoke local passes no ARN) from STS, cached once known. */
+  const ownAccount = async (arn: string | undefined): Promise<string> => {
+    const fromArn = accountFromFunctionArn(arn);
+    if (fromArn) return fromArn;
+    stsAccount ??= (async () => {
+      const [{ STSClient }, { callerAccount }, { clientDefaults }] = await Promise.all([
+        import('@aws-sdk/client-sts'),
+        import('../aws/callerAccount'),
+        import('../aws/clients'),
+      ]);
+      return callerAccount(new STSClient({ region: regionFromEnv(env), ...clientDefaults }));
+    })();
+    // A failed look-up fails this invocation (Lambda retries it) and is not cached.
+    return stsAccount.catch((err: unknown) => {
+      stsAccount = undefined;
+      throw err;
+    });
+  };
   return {
-    async deps(context?: { invokedFunctionArn?: string }): Promise<GuardDeps> {
+    /**
+     * How a handler reads its input: which account and Regions a CloudTrail record must come from, the cap on
+     * a manual call's buckets, and whether this function sweeps (`check` refuses, naming the sweep function).
+     */
+    async invocationOptions(
+      context: { invokedFunctionArn?: string } | undefined,
+      role: 'check' | 'sweep',
+    ): Promise<InvocationOptions> {
+      const account = await ownAccount(context?.invokedFunctionArn);
+      const sweepFunction = env.SWEEP_FUNCTION_NAME?.trim();
+      return {
+        trust: { account, regions: servedRegionsFromEnv(env, regionFromEnv(env)) },
+        maxBuckets: manualMaxBucketsFromEnv(env),
+        sweep: role === 'sweep' ? 'here' : { elsewhere: sweepFunction || undefined },
+      };
+    },
+    async deps(context?: { invokedFunctionArn?: string }, options?: InvocationOptions): Promise<GuardDeps> {
       const deps = guardDeps(
         wiring(),
         clients(),
-        accountFromFunctionArn(context?.invokedFunctionArn) ?? env.AWS_ACCOUNT_ID,
+        accountFromFunctionArn(context?.invokedFunctionArn) ?? options?.trust?.account ?? env.AWS_ACCOUNT_ID,
       );
       const store = await dedupe();
       if (store) {

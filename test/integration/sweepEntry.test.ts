@@ -83,11 +83,13 @@ describe('the check function (its role may not list buckets)', () => {
     expect(fake.published).toHaveLength(0);
   });
 
-  it('fails a scheduled sweep sent to it (a misrouted schedule must raise the Errors alarm)', async () => {
-    await expect(checkOnly(loadEvent('scheduled-sweep.json'), lambdaContext())).rejects.toThrow(
-      /does not sweep/,
-    );
+  it('answers a scheduled event sent to it with invalid-input, not a throw that would hold the Errors alarm', async () => {
+    const report = (await checkOnly(loadEvent('scheduled-sweep.json'), lambdaContext())) as SweepReport;
+    expect(report.results).toHaveLength(1);
+    expect(report.results[0]).toMatchObject({ status: 'invalid-input', alerted: false });
+    expect(report.results[0]?.reason).toMatch(/^a scheduled event: this function does not sweep/);
     expect(fake.stats().byOperation.ListBuckets ?? 0).toBe(0);
+    expect(fake.published).toHaveLength(0);
   });
 
   it('still checks a named bucket', async () => {
@@ -105,7 +107,7 @@ describe('the check function without SWEEP_FUNCTION_NAME', () => {
     expect(report.results.map((r) => [r.status, r.reason])).toEqual([
       [
         'invalid-input',
-        `this function does not sweep (its role may not list buckets); invoke the sweep function: npx serverless invoke -f sweep --data '{"all": true}'`,
+        `{"all": true}: this function does not sweep (its role may not list buckets); invoke the sweep function: npx serverless invoke -f sweep --data '{"all": true}'`,
       ],
     ]);
     expect(fake.stats().byOperation.ListBuckets ?? 0).toBe(0);

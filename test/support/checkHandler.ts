@@ -15,6 +15,8 @@ export async function loadCheckHandler(
   Object.assign(process.env, {
     AWS_ENDPOINT_URL: fake.url,
     EVENT_BUS_NAME: 'default',
+    // The sample records come from three Regions; the function's own (the context ARN's) is eu-west-1.
+    SERVED_REGIONS: 'eu-west-1,us-west-2,us-east-1',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     ...env,
   });
