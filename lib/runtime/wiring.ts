@@ -169,8 +169,10 @@ export function webhookUrlFromEnv(env: Env): WebhookUrlSource {
   if (!parameterName) throw new Error('SLACK_WEBHOOK_PARAMETER is not set');
   const source = lazy(async () => {
     const { SSMClient } = await import('@aws-sdk/client-ssm');
-    const { ssmWebhookUrl } = await import('../aws/webhookSecret');
-    return ssmWebhookUrl(new SSMClient({ maxAttempts: Number(env.AWS_MAX_ATTEMPTS) || 3 }), parameterName);
+    const { allowedHostsFromEnv, ssmWebhookUrl } = await import('../aws/webhookSecret');
+    return ssmWebhookUrl(new SSMClient({ maxAttempts: Number(env.AWS_MAX_ATTEMPTS) || 3 }), parameterName, {
+      allowedHosts: allowedHostsFromEnv(env),
+    });
   });
   return async () => (await source())();
 }

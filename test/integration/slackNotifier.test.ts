@@ -1,5 +1,5 @@
 // The Slack notifier end to end on loopback: the webhook URL is a SecureString in the loopback fake's SSM
-// (read with the real SDK through Powertools Parameters), and a local HTTP server answers as Slack does:
+// (read with the real SDK, which also reports the parameter's type), and a local HTTP server answers as Slack does:
 // 200 ok, 429 with Retry-After, 400 invalid_blocks, 404 no_service, 500.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,7 +8,12 @@ import type { SNSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackNotifier, type SlackNotifierDeps } from '../../functions/slackNotifier';
 import { SlackWebhookError } from '../../lib/aws/postSlack';
-import { ssmWebhookUrl } from '../../lib/aws/webhookSecret';
+import {
+  WebhookSecretError,
+  allowedHostsFromEnv,
+  checkedWebhookUrl,
+  ssmWebhookUrl,
+} from '../../lib/aws/webhookSecret';
 import { renderAlert } from '../../lib/domain/renderAlert';
 import { renderSlack } from '../../lib/domain/slackMessage';
 import type { CheckResult } from '../../lib/domain/types';
@@ -85,7 +90,7 @@ let logged: string[];
 
 function notifier(overrides: Partial<SlackNotifierDeps> = {}) {
   return createSlackNotifier({
-    webhookUrl: ssmWebhookUrl(ssm, PARAMETER),
+    webhookUrl: ssmWebhookUrl(ssm, PARAMETER, { allowedHosts: ['127.0.0.1'] }),
     minSeverity: 'info',
     log: {
       info: (...args: unknown[]) => void logged.push(JSON.stringify(args)),
@@ -190,7 +195,9 @@ describe('Slack notifier', () => {
   });
 
   it('fails when the SSM parameter does not exist', async () => {
-    const missing = notifier({ webhookUrl: ssmWebhookUrl(ssm, '/mfa-delete-guard/test/missing') });
+    const missing = notifier({
+      webhookUrl: ssmWebhookUrl(ssm, '/mfa-delete-guard/test/missing', { allowedHosts: ['127.0.0.1'] }),
+    });
     await expect(missing(snsEvent(drift), lambdaContext())).rejects.toThrow();
     expect(slack.received).toHaveLength(0);
   });
@@ -209,6 +216,7 @@ describe('the Lambda handler, wired from its environment', () => {
       AWS_ENDPOINT_URL: fake.url,
       SLACK_WEBHOOK_PARAMETER: PARAMETER,
       SLACK_MIN_SEVERITY: 'high',
+      SLACK_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
     });
     fake.reset();
@@ -218,5 +226,52 @@ describe('the Lambda handler, wired from its environment', () => {
     expect(slack.received.map((r) => r.path)).toEqual([SECRET_PATH]);
     const ssmCall = fake.requests.find((r) => r.operation === 'GetParameter');
     expect(JSON.parse(ssmCall?.body ?? '{}')).toEqual({ Name: PARAMETER, WithDecryption: true });
+  });
+});
+
+describe('the webhook parameter is believed only when it can be Slack', () => {
+  const put = (name: string, value: string, type: 'SecureString' | 'String' = 'SecureString') =>
+    fake.parameters.set(name, { type, value });
+
+  it('refuses a plain String parameter, even with a Slack URL, and posts nothing', async () => {
+    const name = '/mfa-delete-guard/test/plain';
+    put(name, 'https://hooks.slack.com/services/T000/B000/plain', 'String');
+    const plain = notifier({ webhookUrl: ssmWebhookUrl(ssm, name) });
+    await expect(plain(snsEvent(drift), lambdaContext())).rejects.toThrow(
+      `SSM parameter ${name} must be a SecureString, not String`,
+    );
+    expect(slack.received).toHaveLength(0);
+  });
+
+  it.each([
+    ['another https host', 'https://attacker.example/services/T000/B000/x'],
+    ['a look-alike host', 'https://hooks.slack.com.attacker.example/services/T000/B000/x'],
+    ['Slack outside /services/', 'https://hooks.slack.com/workflows/T000/x'],
+    ['plain http to Slack', 'http://hooks.slack.com/services/T000/B000/x'],
+    ['loopback not allow-listed', 'http://127.0.0.1:9/services/T000/B000/x'],
+  ])('refuses %s without quoting the URL', async (_what, value) => {
+    const name = '/mfa-delete-guard/test/elsewhere';
+    put(name, value);
+    const err = await notifier({ webhookUrl: ssmWebhookUrl(ssm, name) })(
+      snsEvent(drift),
+      lambdaContext(),
+    ).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'WebhookSecretError' });
+    expect((err as Error).message).toBe(
+      `SSM parameter ${name} must hold an https://hooks.slack.com/services/... webhook URL`,
+    );
+    expect((err as Error).message).not.toContain('T000');
+    expect(slack.received).toHaveLength(0);
+  });
+
+  it('accepts https://hooks.slack.com/services/…, and another host only when allow-listed', () => {
+    expect(checkedWebhookUrl('https://hooks.slack.com/services/T0/B0/x', 'p').host).toBe('hooks.slack.com');
+    expect(() => checkedWebhookUrl('https://proxy.example.com/hook', 'p')).toThrow(WebhookSecretError);
+    expect(checkedWebhookUrl('https://proxy.example.com/hook', 'p', ['proxy.example.com']).host).toBe(
+      'proxy.example.com',
+    );
+    expect(
+      allowedHostsFromEnv({ SLACK_WEBHOOK_ALLOWED_HOSTS: ' Proxy.example.com, ,127.0.0.1:8080' }),
+    ).toEqual(['proxy.example.com', '127.0.0.1:8080']);
   });
 });
