@@ -3,8 +3,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { describeError } from '../lib/aws/errors';
-import { runSweepPage } from '../lib/fanout/pageWorker';
-import { parsePageMessage } from '../lib/fanout/types';
+import { runDeadlineWatch, runSweepPage } from '../lib/fanout/pageWorker';
+import { parseQueueMessage } from '../lib/fanout/types';
 import { logger } from '../lib/runtime/logger';
 import { fanOutFromEnv, lazy, lambdaWiring, sweepConcurrencyFromEnv } from '../lib/runtime/wiring';
 
@@ -25,7 +25,9 @@ export const sweepPageHandler = async (event: SQSEvent, context: Context): Promi
   const deps = await wiring.deps(context);
   const page = async (record: SQSRecord): Promise<void> => {
     try {
-      const report = await runSweepPage(parsePageMessage(record.body), deps, fan.store, { concurrency });
+      const message = parseQueueMessage(record.body);
+      if ('watch' in message) return await runDeadlineWatch(message, deps, fan.store);
+      const report = await runSweepPage(message, deps, fan.store, { concurrency });
       logger.info('sweep page done', { ...report });
     } catch (err) {
       logger.error('sweep page failed; SQS will redeliver it', {

@@ -2,6 +2,7 @@
 //   {pk: runId, sk: 'run'}          startedAt, dryRun, pageCount (once the listing ended), pagesDone,
 //                                   digestState ('sending' | 'sent'), claimExpires, expiration (TTL)
 //   {pk: runId, sk: 'page#000042'}  total, counts, attention (gzip'd compact records), checkedAt, expiration
+//   {pk: runId, sk: 'plan#000042'}  digest (of the page's buckets, written by the planner before sending)
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -22,6 +23,9 @@ import {
 import { errorName } from './errors';
 
 const pageKey = (page: number) => `page#${String(page).padStart(6, '0')}`;
+const planKey = (page: number) => `plan#${String(page).padStart(6, '0')}`;
+/** TransactWriteItems takes at most 100 actions. */
+const TRANSACT_MAX = 100;
 const isConditionFailure = (err: unknown) => errorName(err) === 'ConditionalCheckFailedException';
 
 export class DynamoRunStore implements RunStore {
@@ -74,11 +78,39 @@ export class DynamoRunStore implements RunStore {
     );
   }
 
-  async recordPage(runId: string, page: PageRecord): Promise<'recorded' | 'duplicate'> {
+  async planPages(runId: string, pages: Array<{ page: number; digest: string }>): Promise<void> {
+    for (let i = 0; i < pages.length; i += TRANSACT_MAX) {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: pages.slice(i, i + TRANSACT_MAX).map((p) => ({
+            Put: {
+              TableName: this.tableName,
+              Item: { pk: runId, sk: planKey(p.page), digest: p.digest, expiration: this.expiration() },
+            },
+          })),
+        }),
+      );
+    }
+  }
+
+  async recordPage(
+    runId: string,
+    page: PageRecord,
+    digest: string,
+  ): Promise<'recorded' | 'duplicate' | 'refused'> {
     try {
       await this.doc.send(
         new TransactWriteCommand({
           TransactItems: [
+            {
+              // Only the page the planner planned, with the buckets it planned.
+              ConditionCheck: {
+                TableName: this.tableName,
+                Key: { pk: runId, sk: planKey(page.page) },
+                ConditionExpression: 'digest = :digest',
+                ExpressionAttributeValues: { ':digest': digest },
+              },
+            },
             {
               Put: {
                 TableName: this.tableName,
@@ -111,8 +143,12 @@ export class DynamoRunStore implements RunStore {
     } catch (err) {
       if (errorName(err) !== 'TransactionCanceledException') throw err;
       const reasons = (err as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
-      if (reasons?.[0]?.Code === 'ConditionalCheckFailed') return 'duplicate';
-      if (reasons?.[1]?.Code === 'ConditionalCheckFailed')
+      if (reasons?.[0]?.Code === 'ConditionalCheckFailed') {
+        await this.countRefused(runId);
+        return 'refused';
+      }
+      if (reasons?.[1]?.Code === 'ConditionalCheckFailed') return 'duplicate';
+      if (reasons?.[2]?.Code === 'ConditionalCheckFailed')
         throw new Error(`sweep run ${runId} does not exist`);
       // Without reasons (or for a conflict), only the page item itself can tell whether it was stored.
       const stored = await this.doc.send(
@@ -127,6 +163,23 @@ export class DynamoRunStore implements RunStore {
     }
   }
 
+  /** Count a refused page on its run (when the run exists: a page of no run is only logged). */
+  private async countRefused(runId: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: runId, sk: 'run' },
+          UpdateExpression: 'ADD pagesRefused :one',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':one': 1 },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
+  }
+
   async getRun(runId: string): Promise<RunRecord | undefined> {
     const out = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: { pk: runId, sk: 'run' }, ConsistentRead: true }),
@@ -138,6 +191,7 @@ export class DynamoRunStore implements RunStore {
       startedAt: String(item.startedAt),
       dryRun: item.dryRun === true,
       pagesDone: Number(item.pagesDone ?? 0),
+      ...(item.pagesRefused !== undefined && { pagesRefused: Number(item.pagesRefused) }),
       ...(item.pageCount !== undefined && { pageCount: Number(item.pageCount) }),
       ...(item.digestState !== undefined && { digestState: item.digestState as 'sending' | 'sent' }),
     };

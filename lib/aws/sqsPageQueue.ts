@@ -1,5 +1,5 @@
-import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { PageMessage, PageQueue } from '../fanout/types';
+import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { PageMessage, PageQueue, WatchMessage } from '../fanout/types';
 
 const SEND_ATTEMPTS = 3;
 
@@ -26,5 +26,15 @@ export class SqsPageQueue implements PageQueue {
       const ids = new Set(failed.map((f) => f.Id));
       pending = pending.filter((e) => ids.has(e.Id));
     }
+  }
+
+  async sendWatch(message: WatchMessage, delaySeconds: number): Promise<void> {
+    await this.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: this.queueUrl,
+        MessageBody: JSON.stringify(message),
+        DelaySeconds: delaySeconds,
+      }),
+    );
   }
 }

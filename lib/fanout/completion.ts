@@ -6,7 +6,7 @@ import type { RunStore } from './types';
 
 export type CompletionReport =
   | { state: 'waiting'; pagesDone: number; pageCount?: number }
-  | { state: 'already-sent' | 'claimed-elsewhere' }
+  | { state: 'already-sent' | 'claimed-elsewhere' | 'refused' }
   | ({ state: 'sent'; total: number; counts: StatusCounts } & Pick<
       SweepSummaryReport,
       'digest' | 'driftEvents'

@@ -5,7 +5,7 @@ import type { BucketPage } from '../aws/listBuckets';
 import type { GuardDeps } from '../guard';
 import { checkBuckets } from '../sweep';
 import { completeRun, type CompletionReport } from './completion';
-import type { PageMessage, RunStore } from './types';
+import { pageDigest, type PageMessage, type RunStore, type WatchMessage } from './types';
 
 export interface PageWorkerOptions {
   concurrency?: number;
@@ -15,7 +15,7 @@ export interface PageWorkerOptions {
 export interface PageWorkerReport {
   runId: string;
   page: number;
-  stored: 'recorded' | 'duplicate';
+  stored: 'recorded' | 'duplicate' | 'refused';
   total: number;
   counts: StatusCounts;
   completion: CompletionReport;
@@ -37,13 +37,29 @@ export async function runSweepPage(
     compact: true,
   });
   const checkedAt = (deps.now ? deps.now() : new Date()).toISOString();
-  const stored = await store.recordPage(message.runId, {
-    page: message.page,
-    total: outcome.total,
-    counts: outcome.counts,
-    attention: outcome.compact ?? [],
-    checkedAt,
-  });
+  const stored = await store.recordPage(
+    message.runId,
+    {
+      page: message.page,
+      total: outcome.total,
+      counts: outcome.counts,
+      attention: outcome.compact ?? [],
+      checkedAt,
+    },
+    pageDigest(message.buckets),
+  );
+  if (stored === 'refused') {
+    // Not the planner's page: nothing stored, nothing completed; counted on the run and logged.
+    deps.log?.warn('sweep page refused: not in the plan', { runId: message.runId, page: message.page });
+    return {
+      runId: message.runId,
+      page: message.page,
+      stored,
+      total: outcome.total,
+      counts: outcome.counts,
+      completion: { state: 'refused' },
+    };
+  }
   deps.log?.info('sweep page checked', {
     runId: message.runId,
     page: message.page,
@@ -60,4 +76,24 @@ export async function runSweepPage(
     counts: outcome.counts,
     completion,
   };
+}
+
+/**
+ * A run's deadline watch: done once the run's digest is sent; otherwise it throws, so that SQS delivers it
+ * again, and after maxReceiveCount the dead-letter queue holds it and its alarm fires.
+ */
+export async function runDeadlineWatch(
+  message: WatchMessage,
+  deps: GuardDeps,
+  store: RunStore,
+): Promise<void> {
+  const run = await store.getRun(message.runId);
+  if (!run) throw new Error(`sweep run ${message.runId} does not exist`);
+  if (run.digestState === 'sent') {
+    deps.log?.info('sweep run finished before its watch', { runId: message.runId });
+    return;
+  }
+  throw new Error(
+    `sweep run ${message.runId} is not complete: ${run.pagesDone} of ${run.pageCount ?? '?'} pages stored, ${run.pagesRefused ?? 0} refused`,
+  );
 }

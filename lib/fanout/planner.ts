@@ -5,7 +5,14 @@ import type { Invocation } from '../domain/parseInvocation';
 import type { BucketPage } from '../aws/listBuckets';
 import type { GuardDeps } from '../guard';
 import type { SweepFanOutHook, SweepReport, SweepSummaryReport } from '../sweep';
-import type { FanOut, PageMessage, PageQueue } from './types';
+import {
+  WATCH_DELAY_SECONDS,
+  pageDigest,
+  type FanOut,
+  type PageMessage,
+  type PageQueue,
+  type RunStore,
+} from './types';
 
 /** SendMessageBatch: at most 10 entries; their bodies together kept under 256 KiB (SQS allows 1 MiB). */
 const BATCH_ENTRIES = 10;
@@ -16,7 +23,11 @@ const MESSAGE_MAX_BYTES = 1024 * 1024;
 class PageBatcher {
   private batch: PageMessage[] = [];
   private bytes = 0;
-  constructor(private readonly queue: PageQueue) {}
+  constructor(
+    private readonly queue: PageQueue,
+    private readonly store: RunStore,
+    private readonly runId: string,
+  ) {}
 
   async add(message: PageMessage): Promise<void> {
     const size = Buffer.byteLength(JSON.stringify(message), 'utf8');
@@ -35,8 +46,22 @@ class PageBatcher {
     const batch = this.batch;
     this.batch = [];
     this.bytes = 0;
-    await this.queue.sendBatch(batch);
+    await sendPlanned(this.queue, this.store, this.runId, batch);
   }
+}
+
+/** Record the pages in the plan, then send them: a page is never on the queue before it is planned. */
+async function sendPlanned(
+  queue: PageQueue,
+  store: RunStore,
+  runId: string,
+  batch: PageMessage[],
+): Promise<void> {
+  await store.planPages(
+    runId,
+    batch.map((m) => ({ page: m.page, digest: pageDigest(m.buckets) })),
+  );
+  await queue.sendBatch(batch);
 }
 
 /**
@@ -73,7 +98,7 @@ export async function planFanOut(
     deps.log?.info('sweep run already planned', { runId, pageCount: existing.pageCount });
     return report(existing.pageCount, 0);
   }
-  const batcher = new PageBatcher(fan.queue);
+  const batcher = new PageBatcher(fan.queue, fan.store, runId);
   let page = 0;
   let buckets = 0;
   let held: BucketPage | undefined;
@@ -87,7 +112,9 @@ export async function planFanOut(
   await batcher.flush();
   const pageCount = page + 1;
   await fan.store.setPageCount(runId, pageCount);
-  await fan.queue.sendBatch([{ runId, page, pageCount, buckets: held?.buckets ?? [] }]);
+  await sendPlanned(fan.queue, fan.store, runId, [{ runId, page, pageCount, buckets: held?.buckets ?? [] }]);
+  // The run's deadline: this watch fails until the digest is sent, and ends in the DLQ (an alarm) if never.
+  await fan.queue.sendWatch({ runId, watch: true }, WATCH_DELAY_SECONDS);
   deps.log?.info('sweep fanned out', { runId, pageCount, buckets, dryRun: inv.dryRun });
   return report(pageCount, buckets);
 }

@@ -3,6 +3,7 @@
 // outcome compactly; the worker that finds every page stored sends the one digest. This module holds the
 // messages and the two interfaces the orchestration runs over: the run store and the page queue
 // (DynamoDB and SQS adapters in lib/aws/).
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { CompactResult } from '../domain/compactResult';
 import type { StatusCounts } from '../domain/digest';
@@ -36,12 +37,46 @@ export function parsePageMessage(body: string): PageMessage {
   return PageMessageSchema.parse(JSON.parse(body));
 }
 
+/**
+ * The deadline watch of a run: sent by the planner with the last page, delayed. Its worker fails it (SQS
+ * redelivers it) until the run's digest is sent; a run that never completes sends it to the dead-letter
+ * queue after maxReceiveCount receives, which raises the dead-letter alarm. So a run's deadline is the
+ * queue's delay + maxReceiveCount x visibility timeout.
+ */
+export interface WatchMessage {
+  runId: string;
+  watch: true;
+}
+
+const WatchMessageSchema = z.strictObject({ runId: z.string().min(1).max(200), watch: z.literal(true) });
+
+/** A message of the page queue: a page, or a run's deadline watch. */
+export function parseQueueMessage(body: string): PageMessage | WatchMessage {
+  const json: unknown = JSON.parse(body);
+  const watch = WatchMessageSchema.safeParse(json);
+  return watch.success ? watch.data : PageMessageSchema.parse(json);
+}
+
+/**
+ * What the planner promises about a page: its index and a digest of its buckets. A page worker stores a page
+ * only when the planner recorded this very digest for this index, so a page sent by anyone else (an index
+ * outside the plan, or other buckets under a planned index) is refused, and cannot finish a run early or
+ * push it past its page count.
+ */
+export function pageDigest(buckets: ListedBucket[]): string {
+  return createHash('sha256')
+    .update(JSON.stringify(buckets.map((b) => [b.name, b.region ?? null])))
+    .digest('base64url');
+}
+
 export interface RunRecord {
   runId: string;
   startedAt: string;
   dryRun: boolean;
   pageCount?: number;
   pagesDone: number;
+  /** Pages refused: outside the plan, or not the planned buckets. */
+  pagesRefused?: number;
   digestState?: 'sending' | 'sent';
 }
 
@@ -58,8 +93,13 @@ export interface RunStore {
   /** Create the run unless it exists (a retried planner); then return the existing one. */
   createRun(run: { runId: string; startedAt: string; dryRun: boolean }): Promise<RunRecord | undefined>;
   setPageCount(runId: string, pageCount: number): Promise<void>;
-  /** Store the page and count it done, atomically, once: a redelivered page is `duplicate`. */
-  recordPage(runId: string, page: PageRecord): Promise<'recorded' | 'duplicate'>;
+  /** Record, before the pages are sent, the digest of each page's buckets (the plan). */
+  planPages(runId: string, pages: Array<{ page: number; digest: string }>): Promise<void>;
+  /**
+   * Store the page and count it done, atomically, once, and only as planned: a redelivered page is
+   * `duplicate`; a page whose index or digest the planner did not record is `refused` (and counted).
+   */
+  recordPage(runId: string, page: PageRecord, digest: string): Promise<'recorded' | 'duplicate' | 'refused'>;
   getRun(runId: string): Promise<RunRecord | undefined>;
   /** Claim the digest: only when every page is done and no live claim exists, and not once it was sent. */
   claimDigest(runId: string, nowMs: number): Promise<boolean>;
@@ -71,7 +111,12 @@ export interface RunStore {
 export interface PageQueue {
   /** Send up to 10 messages; entries SQS refuses are retried, and still-refused ones throw. */
   sendBatch(messages: PageMessage[]): Promise<void>;
+  /** Send a run's deadline watch, delayed by `delaySeconds` (SQS allows at most 900). */
+  sendWatch(message: WatchMessage, delaySeconds: number): Promise<void>;
 }
+
+/** The watch's first delivery: SQS's maximum message delay, so that most runs finish before it is seen. */
+export const WATCH_DELAY_SECONDS = 900;
 
 export interface FanOut {
   store: RunStore;

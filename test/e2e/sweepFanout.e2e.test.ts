@@ -193,6 +193,33 @@ describe('a sweep fanned out to page workers', () => {
     expect((await sweepPageHandler(sqsEvent(byPage(0)), context)).batchItemFailures).toEqual([]);
     expect((await sweepPageHandler(sqsEvent(byPage(0)), context)).batchItemFailures).toEqual([]);
     expect(await store.getRun(runId)).toMatchObject({ pagesDone: 1 });
+
+    // Forged pages (the queue policy admits only the sweep role; these reach the worker anyway): an index
+    // outside the plan, other buckets under a planned index, a page claiming a shorter run. Each is refused
+    // and counted; none is stored, none completes the run, and the real pages still count.
+    const forged = (body: object, id: string): Message => ({
+      MessageId: id,
+      ReceiptHandle: `receipt-${id}`,
+      Body: JSON.stringify({ runId, ...body }),
+      MD5OfBody: 'forged',
+    });
+    const firstOfPage1 = bodies[1]!.buckets.slice(0, 10);
+    for (const [id, body] of [
+      ['forged-out-of-range', { page: 3, buckets: firstOfPage1 }],
+      ['forged-content', { page: 1, buckets: firstOfPage1 }],
+      ['forged-short-run', { page: 2, pageCount: 2, buckets: [] }],
+    ] as const) {
+      expect((await sweepPageHandler(sqsEvent(forged(body, id)), context)).batchItemFailures).toEqual([]);
+    }
+    expect(await store.getRun(runId)).toMatchObject({ pagesDone: 1, pagesRefused: 3, pageCount: 3 });
+    expect(fake.published).toHaveLength(0);
+
+    // The run's deadline watch fails (SQS redelivers it, then parks it in the DLQ) while the run is open.
+    const watch = forged({ watch: true }, 'watch');
+    expect((await sweepPageHandler(sqsEvent(watch), context)).batchItemFailures).toEqual([
+      { itemIdentifier: 'watch' },
+    ]);
+
     expect((await sweepPageHandler(sqsEvent(byPage(1)), context)).batchItemFailures).toEqual([]);
     expect(fake.published).toHaveLength(0);
 
@@ -216,6 +243,8 @@ describe('a sweep fanned out to page workers', () => {
     expect(digestShape(fake.published[0]!.Message)).toEqual(digestShape(inlineDigest.Message));
     expect(driftBuckets()).toEqual(inlineDrift);
     expect(await store.getRun(runId)).toMatchObject({ pagesDone: 3, pageCount: 3, digestState: 'sent' });
+    // Once the digest is sent, the watch is done.
+    expect((await sweepPageHandler(sqsEvent(watch), context)).batchItemFailures).toEqual([]);
 
     // The stored pages add up to the inline sweep's counts.
     const counts: Record<string, number> = {};
@@ -260,6 +289,7 @@ describe('a sweep fanned out to page workers', () => {
     };
     const runId = 'manual-late-page-count';
     await store.createRun({ runId, startedAt: '2026-10-06T03:00:00.000Z', dryRun: true });
+    await store.planPages(runId, [{ page: 0, digest: 'planned-0' }]);
     const page = {
       page: 0,
       total: 1,
@@ -267,7 +297,9 @@ describe('a sweep fanned out to page workers', () => {
       attention: [],
       checkedAt: '2026-10-06T03:00:01.000Z',
     };
-    expect(await store.recordPage(runId, page)).toBe('recorded');
+    expect(await store.recordPage(runId, { ...page, page: 1 }, 'planned-0')).toBe('refused');
+    expect(await store.recordPage(runId, page, 'other-buckets')).toBe('refused');
+    expect(await store.recordPage(runId, page, 'planned-0')).toBe('recorded');
     expect(await completeRun(runId, deps, store)).toEqual({ state: 'waiting', pagesDone: 1 });
     await store.setPageCount(runId, 1);
     expect(await completeRun(runId, deps, store)).toMatchObject({
@@ -276,7 +308,8 @@ describe('a sweep fanned out to page workers', () => {
       counts: { compliant: 1 },
     });
     expect(await completeRun(runId, deps, store)).toEqual({ state: 'already-sent' });
-    expect(await store.recordPage(runId, page)).toBe('duplicate');
+    expect(await store.recordPage(runId, page, 'planned-0')).toBe('duplicate');
+    expect(await store.getRun(runId)).toMatchObject({ pagesDone: 1, pagesRefused: 2 });
     // A dry run publishes nothing.
     expect(fake.published).toHaveLength(0);
   });

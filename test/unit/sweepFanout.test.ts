@@ -26,12 +26,15 @@ function recorder(existing?: { pageCount?: number }) {
       return existing && { runId: 'r', startedAt: '', dryRun: false, pagesDone: 0, ...existing };
     },
     setPageCount: async (_: string, n: number) => void log.push(`pageCount=${n}`),
+    planPages: async (_: string, pages: Array<{ page: number }>) =>
+      void log.push(`plan ${pages.map((p) => p.page).join(',')}`),
   } as unknown as RunStore;
   const queue = {
     sendBatch: async (messages: PageMessage[]) => {
       batches.push(messages);
       log.push(`send ${messages.map((m) => m.page).join(',')}`);
     },
+    sendWatch: async (m: { runId: string }, delay: number) => void log.push(`watch ${m.runId} +${delay}s`),
   };
   return { log, batches, store, queue };
 }
@@ -41,7 +44,7 @@ async function* rest(pages: BucketPage[]): AsyncGenerator<BucketPage> {
 }
 
 describe('planFanOut', () => {
-  it('sends pages in batches of at most 10, and the last page only after pageCount is written', async () => {
+  it('plans then sends pages in batches of at most 10, the last page after pageCount, then the deadline watch', async () => {
     const r = recorder();
     const listed = [page(0, 3), page(1, 3)];
     const more = Array.from({ length: 21 }, (_, i) => page(i + 2, 3, i === 20));
@@ -57,11 +60,16 @@ describe('planFanOut', () => {
     expect(report.sweep.total).toBe(69);
     expect(r.log).toEqual([
       'createRun',
+      'plan 0,1,2,3,4,5,6,7,8,9',
       'send 0,1,2,3,4,5,6,7,8,9',
+      'plan 10,11,12,13,14,15,16,17,18,19',
       'send 10,11,12,13,14,15,16,17,18,19',
+      'plan 20,21',
       'send 20,21',
       'pageCount=23',
+      'plan 22',
       'send 22',
+      'watch run-1 +900s',
     ]);
     expect(r.batches.at(-1)?.[0]).toMatchObject({ runId: 'run-1', page: 22, pageCount: 23 });
     expect(r.batches[0]?.[0]?.pageCount).toBeUndefined();
