@@ -33,7 +33,13 @@ import {
 } from './support/responder';
 
 /** The README's status table: these statuses alert; the others stay quiet. */
-const ALERTING: ReadonlySet<Status> = new Set(['drift', 'restored', 'attempt-failed', 'unverified']);
+const ALERTING: ReadonlySet<Status> = new Set([
+  'drift',
+  'restored',
+  'attempt-failed',
+  'unverified',
+  'scope-change',
+]);
 /** Our custom event source, as the README documents it for other tools' rules. */
 const OWN_SOURCE = 'mfa-delete-guard';
 const DRIFT_EVENT = 'cloudtrail-mfa-delete-disabled.json';
@@ -216,6 +222,9 @@ beforeAll(async () => {
       AWS_ENDPOINT_URL_S3: fake.url,
       AWS_ENDPOINT_URL_SNS: moto.url,
       AWS_ENDPOINT_URL_EVENTBRIDGE: moto.url,
+      // The sample records come from three Regions: this function serves them all, as it would with
+      // records forwarded from those Regions' buses (by default it believes only its own Region).
+      SERVED_REGIONS: 'eu-west-1,us-west-2,us-east-1',
     },
   });
 });
@@ -255,6 +264,77 @@ describe('the packaged check function', () => {
       expect(fake.putEvents).toEqual([]);
     },
   );
+});
+
+describe('the packaged function believes only what can be true', () => {
+  type Ct = { account: string; detail: Record<string, unknown> & { eventID: string; userIdentity: object } };
+  const fresh = (file: string): Ct => {
+    const event = structuredClone(loadEvent(file)) as Ct;
+    event.detail.eventID = randomUUID();
+    return event;
+  };
+
+  it('a record of another account → invalid-input, nothing published; the same record of its own → alert', async () => {
+    const foreign = fresh('cloudtrail-foreign-account.json');
+    const refused = await runScenario(scenario(DRIFT_EVENT), foreign);
+    expect(refused.report.results).toHaveLength(1);
+    expect(refused.report.results[0]).toMatchObject({
+      status: 'invalid-input',
+      alerted: false,
+      account: '444455556666',
+    });
+    expect(refused.report.results[0]?.reason).toContain(
+      'is not the account this function guards (111122223333)',
+    );
+    expect(refused.alerts).toEqual([]);
+    expect(refused.driftEvents).toEqual([]);
+    // Nothing was even read: a record that cannot be true costs no S3 call.
+    expect(fake.requests.filter((r) => r.service === 's3')).toEqual([]);
+
+    const own = structuredClone(foreign);
+    own.account = '111122223333';
+    own.detail.recipientAccountId = '111122223333';
+    const alerted = await runScenario(scenario(DRIFT_EVENT), own);
+    expect(alerted.report.results[0]).toMatchObject({ status: 'drift', alerted: true });
+    expect(alerted.alerts).toHaveLength(1);
+    expect(alerted.driftEvents).toHaveLength(1);
+  });
+
+  it('a crafted copy with the same eventID and other content, sent first, does not suppress the real alert', async () => {
+    const real = fresh(DRIFT_EVENT);
+    const crafted = structuredClone(real);
+    crafted.detail.userIdentity = {
+      type: 'IAMUser',
+      principalId: 'AIDAEXAMPLEINNOCENT01',
+      arn: 'arn:aws:iam::111122223333:user/innocent-bystander',
+      accountId: '111122223333',
+      userName: 'innocent-bystander',
+    };
+    const first = await runScenario(scenario(DRIFT_EVENT), crafted);
+    expect(first.alerts).toHaveLength(1);
+    const second = await runScenario(scenario(DRIFT_EVENT), real);
+    expect(second.report.results[0]).toMatchObject({ status: 'drift', alerted: true });
+    expect(second.alerts).toHaveLength(1);
+    const machine = JSON.parse(second.alerts[0]!.Message) as MachineAlert;
+    expect(machine.result.actor?.arn).toBe('arn:aws:iam::111122223333:root');
+    // The real record delivered again is still de-duplicated.
+    const again = await runScenario(scenario(DRIFT_EVENT), real);
+    expect(again.alerts).toEqual([]);
+  });
+
+  it('a PutBucketTagging that exempts a bucket → a scope-change alert naming the caller', async () => {
+    const s = scenario('cloudtrail-tagging-exempt.json');
+    const { report, alerts } = await runScenario(s, fresh(s.event));
+    expect(report.results[0]).toMatchObject({ status: 'scope-change', severity: 'high', alerted: true });
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.Subject).toContain('Guard tag set on example-bucket');
+    const machine = JSON.parse(alerts[0]!.Message) as MachineAlert;
+    expect(machine.result.actor?.arn).toBe('arn:aws:sts::111122223333:assumed-role/OpsAdmin/ops-session');
+    expect(machine.result.event?.tagging).toEqual({
+      call: 'PutBucketTagging',
+      guardTag: { kind: 'set', value: 'exempt' },
+    });
+  });
 });
 
 describe('a drift alert, received and acted on', () => {
