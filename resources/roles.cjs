@@ -5,7 +5,8 @@
 module.exports = async ({ resolveVariable }) => {
   const service = await resolveVariable('self:service');
   const stage = await resolveVariable('sls:stage');
-  const eventBus = await resolveVariable('self:provider.environment.EVENT_BUS_NAME');
+  const eventBus = await resolveVariable('param:eventBusName');
+  const driftSource = await resolveVariable('self:provider.environment.DRIFT_EVENT_SOURCE');
   const sub = (text) => ({ 'Fn::Sub': text });
   const arnOf = (id) => ({ 'Fn::GetAtt': [id, 'Arn'] });
   const allow = (Action, Resource, Condition) => ({
@@ -23,11 +24,16 @@ module.exports = async ({ resolveVariable }) => {
         `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${service}-${stage}-${fn}:*`,
       ),
     );
-  // Bucket reads: S3 cannot scope these to "buckets of this account" other than by the bucket ARN. ListBucket
-  // authorises HeadBucket, which finds the Region of a bucket checked by name or listed without its Region.
+  // Bucket reads, on buckets of this account only: s3:ResourceAccount is the bucket owner's account
+  // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html). Without it, a bucket of
+  // another account whose policy trusts this one could be read through the guard by whoever can invoke it.
+  // No s3:ListBucket: it would list every bucket's objects; HeadBucket, the one call that needed it, still
+  // finds a bucket's Region when refused, from the x-amz-bucket-region header of the 403.
+  const thisAccount = { StringEquals: { 's3:ResourceAccount': sub('${AWS::AccountId}') } };
   const bucketReads = allow(
-    ['s3:GetBucketVersioning', 's3:GetBucketTagging', 's3:GetLifecycleConfiguration', 's3:ListBucket'],
+    ['s3:GetBucketVersioning', 's3:GetBucketTagging', 's3:GetLifecycleConfiguration'],
     sub('arn:${AWS::Partition}:s3:::*'),
+    thisAccount,
   );
   // Publishing to the KMS-encrypted topic needs kms:GenerateDataKey* and kms:Decrypt on its key
   // (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html); the key policy allows them only via SNS.
@@ -35,9 +41,19 @@ module.exports = async ({ resolveVariable }) => {
     allow('sns:Publish', { Ref: 'AlertTopic' }),
     allow(['kms:GenerateDataKey*', 'kms:Decrypt'], arnOf('AlertTopicKey')),
   ];
+  // Drift events: only with the guard's own source (events:source,
+  // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-conditions.html), to the configured bus
+  // or, with dedicatedDriftBus, to the bus of its own (resources/drift-bus.yml).
   const putDriftEvents = allow(
     'events:PutEvents',
-    sub(`arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/${eventBus}`),
+    {
+      'Fn::If': [
+        'HasDedicatedDriftBus',
+        arnOf('DriftEventBus'),
+        sub(`arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/${eventBus}`),
+      ],
+    },
+    { StringEquals: { 'events:source': driftSource } },
   );
   // An on-failure destination: Lambda sends failed invocations with the function's role.
   const onFailureTo = (queue) => allow('sqs:SendMessage', arnOf(queue));

@@ -25,6 +25,7 @@ params=(
   --param=rootMfaSerial=arn:aws:iam::111122223333:mfa/root-account-mfa-device
   --param=exemptPatterns=tmp-*,*-scratch
   --param=slackWebhookParameter=/mfa-delete-guard/slack-webhook-url
+  --param=dedicatedDriftBus=true
 )
 
 started=$(date +%s%N)

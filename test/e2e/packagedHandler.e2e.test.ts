@@ -214,7 +214,8 @@ beforeAll(async () => {
     taskRoot: codeDir(packageDir, fn.zip),
     account: file.account,
     region: REGION,
-    resolvedEnvironment: { ALERT_TOPIC_ARN: topicArn },
+    // EVENT_BUS_NAME: the default bus, as the stack resolves it without dedicatedDriftBus.
+    resolvedEnvironment: { ALERT_TOPIC_ARN: topicArn, EVENT_BUS_NAME: 'default' },
     extraEnvironment: {
       // Everything to moto, except S3, which goes to the MFA-aware server. A service the function starts
       // using later lands on moto too, never on AWS.

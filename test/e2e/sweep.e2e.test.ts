@@ -114,6 +114,7 @@ beforeAll(async () => {
     region: REGION,
     resolvedEnvironment: {
       ALERT_TOPIC_ARN: topic.TopicArn as string,
+      EVENT_BUS_NAME: 'default', // as the stack resolves it without dedicatedDriftBus
       SWEEP_RUN_TABLE: 'mfa-delete-guard-prod-sweep-runs',
       SWEEP_QUEUE_URL: pageQueue.url,
     },

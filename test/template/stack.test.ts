@@ -6,6 +6,7 @@ import {
   allPolicyStatements,
   asArray,
   deadLetterTargets,
+  ifBranches,
   loadTemplate,
   matchesPattern,
   props,
@@ -52,22 +53,22 @@ describe('the CloudTrail rule', () => {
     .filter((name) => name.startsWith('cloudtrail-'))
     .map((name) => ({ name, event: JSON.parse(readFileSync(join('events', name), 'utf8')) as unknown }));
 
-  it('selects S3 PutBucketVersioning calls recorded by CloudTrail', () => {
+  it('selects S3 PutBucketVersioning and tagging calls (scope changes) recorded by CloudTrail', () => {
     expect(pattern.source).toEqual(['aws.s3']);
     expect(pattern['detail-type']).toEqual(['AWS API Call via CloudTrail']);
     const detail = pattern.detail as Record<string, unknown>;
     expect(detail.eventSource).toEqual(['s3.amazonaws.com']);
-    expect(detail.eventName).toEqual(['PutBucketVersioning']);
+    expect(detail.eventName).toEqual(['PutBucketVersioning', 'PutBucketTagging', 'DeleteBucketTagging']);
     // Failed calls (errorCode) must still match: an attempt is worth an alert.
     expect(detail.errorCode).toBeUndefined();
   });
 
-  it('matches every sample PutBucketVersioning event and no other sample', () => {
+  it('matches every sample PutBucketVersioning and bucket tagging event and no other sample', () => {
     expect(samples.length).toBeGreaterThan(3);
+    const routed = ['PutBucketVersioning', 'PutBucketTagging', 'DeleteBucketTagging'];
     for (const { name, event } of samples) {
-      const isVersioningCall =
-        (event as { detail?: { eventName?: string } }).detail?.eventName === 'PutBucketVersioning';
-      expect(matchesPattern(pattern, event), name).toBe(isVersioningCall);
+      const eventName = (event as { detail?: { eventName?: string } }).detail?.eventName ?? '';
+      expect(matchesPattern(pattern, event), name).toBe(routed.includes(eventName));
     }
     expect(samples.some(({ event }) => !matchesPattern(pattern, event))).toBe(true);
   });
@@ -435,21 +436,21 @@ describe('the sweep fan-out', () => {
 const LOGS = 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:';
 const BUCKETS = 'arn:${AWS::Partition}:s3:::*';
 const BUS = 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default';
-const BUCKET_READS = [
-  's3:GetBucketVersioning',
-  's3:GetBucketTagging',
-  's3:GetLifecycleConfiguration',
-  's3:ListBucket',
-];
-const grants = (actions: string[], resource: string, onlyIf?: string) =>
-  actions.map((a) => `${a} on ${resource}${onlyIf ? ` if ${onlyIf}` : ''}`);
+// No s3:ListBucket (it lists objects; nothing the guard calls needs it).
+const BUCKET_READS = ['s3:GetBucketVersioning', 's3:GetBucketTagging', 's3:GetLifecycleConfiguration'];
+const grants = (actions: string[], resource: string, onlyIf?: string, when?: string) =>
+  actions.map((a) => `${a} on ${resource}${onlyIf ? ` if ${onlyIf}` : ''}${when ? ` when ${when}` : ''}`);
+const OWN_ACCOUNT = 's3:ResourceAccount=${AWS::AccountId}';
+const OWN_SOURCE = 'events:source=mfa-delete-guard';
 const logGrants = (functionName: string) =>
   grants(['logs:CreateLogStream', 'logs:PutLogEvents'], `${LOGS}/aws/lambda/${functionName}:*`);
 const alerting = [
-  ...grants(BUCKET_READS, BUCKETS),
+  ...grants(BUCKET_READS, BUCKETS, undefined, OWN_ACCOUNT),
   ...grants(['sns:Publish'], 'AlertTopic'),
   ...grants(['kms:GenerateDataKey*', 'kms:Decrypt'], 'AlertTopicKey'),
-  ...grants(['events:PutEvents'], BUS),
+  // To the dedicated drift bus when there is one, else to the configured bus; with the guard's source only.
+  ...grants(['events:PutEvents'], 'DriftEventBus', 'HasDedicatedDriftBus', OWN_SOURCE),
+  ...grants(['events:PutEvents'], BUS, '!HasDedicatedDriftBus', OWN_SOURCE),
 ];
 const EXPECTED_GRANTS: Record<string, { fn: string; role: string; grants: string[] }> = {
   check: {
@@ -504,9 +505,22 @@ describe('function roles', () => {
       .filter((s) => s.where.startsWith(`${roleId} `))
       .flatMap(({ statement, onlyIf }) => {
         expect(statement.Effect, `${roleId}: Allow only`).toBe('Allow');
-        expect(statement.Condition, `${roleId}: no conditional grant expected here`).toBeUndefined();
-        return asArray(statement.Resource as unknown[]).flatMap((r) =>
-          grants(asArray(statement.Action), referencedId(r) ?? textOf(r) ?? JSON.stringify(r), onlyIf),
+        // Conditions are part of the grant: StringEquals only, one value per key.
+        const when = Object.entries(statement.Condition ?? {})
+          .flatMap(([operator, keys]) => {
+            expect(operator, `${roleId}: condition operator`).toBe('StringEquals');
+            return Object.entries(keys).map(([k, v]) => `${k}=${textOf(v) ?? JSON.stringify(v)}`);
+          })
+          .join(',');
+        return asArray(statement.Resource as unknown[]).flatMap((resource) =>
+          ifBranches(resource).flatMap(({ value: r, onlyIf: resourceIf }) =>
+            grants(
+              asArray(statement.Action),
+              referencedId(r) ?? textOf(r) ?? JSON.stringify(r),
+              onlyIf ?? resourceIf,
+              when || undefined,
+            ),
+          ),
         );
       })
       .sort();
@@ -604,13 +618,10 @@ const RESOURCE_WILDCARDS_JUSTIFIED: {
   },
   {
     resource: /^arn:\$\{AWS::Partition\}:s3:::\*$/,
-    actions: [
-      's3:GetBucketVersioning',
-      's3:GetBucketTagging',
-      's3:GetLifecycleConfiguration',
-      's3:ListBucket',
-    ],
-    reason: 'the guard reads every bucket the account owns; bucket ARNs carry no account to scope by',
+    actions: ['s3:GetBucketVersioning', 's3:GetBucketTagging', 's3:GetLifecycleConfiguration'],
+    reason:
+      'the guard reads every bucket the account owns; bucket ARNs carry no account, s3:ResourceAccount does',
+    requiredCondition: 's3:ResourceAccount',
   },
   {
     resource:

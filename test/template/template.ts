@@ -130,6 +130,9 @@ export function allPolicyStatements(template: CfnTemplate): LocatedStatement[] {
       case 'AWS::S3::BucketPolicy':
         add('resource', p.PolicyDocument);
         break;
+      case 'AWS::Events::EventBusPolicy':
+        add('resource', { Statement: p.Statement });
+        break;
       case 'AWS::Lambda::Function':
       case 'AWS::Lambda::Permission':
       default:
@@ -139,7 +142,7 @@ export function allPolicyStatements(template: CfnTemplate): LocatedStatement[] {
   return located;
 }
 
-/** A minimal EventBridge pattern matcher: exact values and `exists`, which is all this project's rules use. */
+/** A minimal EventBridge pattern matcher: exact values, `exists`, `prefix` and `wildcard` (`*` only). */
 export function matchesPattern(pattern: unknown, event: unknown): boolean {
   if (!pattern || typeof pattern !== 'object' || Array.isArray(pattern)) return false;
   for (const [key, expected] of Object.entries(pattern as Record<string, unknown>)) {
@@ -148,6 +151,20 @@ export function matchesPattern(pattern: unknown, event: unknown): boolean {
       const ok = expected.some((choice) => {
         if (choice && typeof choice === 'object' && 'exists' in choice) {
           return (choice as { exists: boolean }).exists === (actual !== undefined);
+        }
+        if (choice && typeof choice === 'object' && 'prefix' in choice) {
+          const prefix = (choice as { prefix: string }).prefix;
+          return asArray(actual as unknown).some((v) => typeof v === 'string' && v.startsWith(prefix));
+        }
+        if (choice && typeof choice === 'object' && 'wildcard' in choice) {
+          const glob = (choice as { wildcard: string }).wildcard;
+          const re = new RegExp(
+            `^${glob
+              .split('*')
+              .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+              .join('.*')}$`,
+          );
+          return asArray(actual as unknown).some((v) => typeof v === 'string' && re.test(v));
         }
         if (choice && typeof choice === 'object') {
           throw new Error(`pattern operator not supported by this matcher: ${JSON.stringify(choice)}`);
