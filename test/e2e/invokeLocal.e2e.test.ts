@@ -13,6 +13,11 @@ let fake: FakeAws;
 
 beforeAll(async () => {
   fake = await startFakeAws();
+  // invoke local passes no function ARN: the check asks STS which account it runs in.
+  fake.identities.set('AKIAIOSFODNN7EXAMPLE', {
+    account: '111122223333',
+    arn: 'arn:aws:iam::111122223333:user/developer',
+  });
 });
 afterAll(() => fake.close());
 
@@ -68,5 +73,7 @@ describe('serverless invoke local --stage local', () => {
       'arn:aws:sns:us-east-1:111122223333:mfa-delete-guard-local-alerts',
     ]);
     expect(fake.putEvents).toHaveLength(1);
+    // No function ARN under invoke local: the account the record must come from was asked of STS.
+    expect(fake.requests.filter((r) => r.operation === 'GetCallerIdentity')).toHaveLength(1);
   });
 });

@@ -172,3 +172,32 @@ describe('manual invocation', () => {
     expect(fake.requests).toHaveLength(0);
   });
 });
+
+describe('the account a record must come from', () => {
+  it("is the ARN's; without an ARN (serverless invoke local) it is asked of STS, once", async () => {
+    arrange(fake, file, file.scenarios[0]!);
+    // The developer's credentials, as STS knows them (an unknown key gets InvalidClientTokenId).
+    fake.identities.set(process.env.AWS_ACCESS_KEY_ID as string, {
+      account: '111122223333',
+      arn: 'arn:aws:iam::111122223333:user/developer',
+    });
+    const noArn = lambdaContext({ invokedFunctionArn: undefined as unknown as string });
+    const foreign = await handler(loadEvent('cloudtrail-foreign-account.json'), noArn);
+    expect(foreign.results[0]).toMatchObject({ status: 'invalid-input', alerted: false });
+    expect(foreign.results[0]?.reason).toContain('(111122223333)');
+    expect(fake.published).toHaveLength(0);
+    const own = await handler(loadEvent('cloudtrail-mfa-delete-disabled.json'), noArn);
+    expect(own.results[0]).toMatchObject({ status: 'drift', alerted: true });
+    expect(fake.requests.filter((r) => r.operation === 'GetCallerIdentity')).toHaveLength(1);
+  });
+
+  it('a manual call over the cap is refused whole, and the reply says the cap', async () => {
+    arrange(fake, file, file.scenarios[0]!);
+    const buckets = Array.from({ length: 26 }, (_, i) => `example-many-${i}`);
+    const report = await handler({ buckets }, lambdaContext());
+    expect(report.results).toHaveLength(1);
+    expect(report.results[0]).toMatchObject({ status: 'invalid-input', alerted: false });
+    expect(report.results[0]?.reason).toMatch(/^at most 25 buckets per invocation \(this one named 26\)/);
+    expect(fake.requests.filter((r) => r.service === 's3')).toEqual([]);
+  });
+});
