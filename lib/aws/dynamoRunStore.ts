@@ -163,6 +163,19 @@ export class DynamoRunStore implements RunStore {
     }
   }
 
+  async admitPage(runId: string, page: number, digest: string): Promise<boolean> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: runId, sk: planKey(page) },
+        ConsistentRead: true,
+      }),
+    );
+    if (out.Item?.digest === digest) return true;
+    await this.countRefused(runId);
+    return false;
+  }
+
   /** Count a refused page on its run (when the run exists: a page of no run is only logged). */
   private async countRefused(runId: string): Promise<void> {
     try {

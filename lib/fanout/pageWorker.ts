@@ -28,6 +28,10 @@ export async function runSweepPage(
   store: RunStore,
   opts: PageWorkerOptions = {},
 ): Promise<PageWorkerReport> {
+  const digest = pageDigest(message.buckets);
+  // A page the planner did not plan costs no S3 call: refused before its buckets are checked. recordPage
+  // checks the plan again, atomically with the write.
+  if (!(await store.admitPage(message.runId, message.page, digest))) return refused(message, deps);
   async function* onePage(): AsyncGenerator<BucketPage> {
     yield { buckets: message.buckets };
   }
@@ -46,20 +50,9 @@ export async function runSweepPage(
       attention: outcome.compact ?? [],
       checkedAt,
     },
-    pageDigest(message.buckets),
+    digest,
   );
-  if (stored === 'refused') {
-    // Not the planner's page: nothing stored, nothing completed; counted on the run and logged.
-    deps.log?.warn('sweep page refused: not in the plan', { runId: message.runId, page: message.page });
-    return {
-      runId: message.runId,
-      page: message.page,
-      stored,
-      total: outcome.total,
-      counts: outcome.counts,
-      completion: { state: 'refused' },
-    };
-  }
+  if (stored === 'refused') return refused(message, deps);
   deps.log?.info('sweep page checked', {
     runId: message.runId,
     page: message.page,
@@ -75,6 +68,19 @@ export async function runSweepPage(
     total: outcome.total,
     counts: outcome.counts,
     completion,
+  };
+}
+
+/** Not the planner's page: nothing stored, nothing completed; counted on the run (by the store) and logged. */
+function refused(message: PageMessage, deps: GuardDeps): PageWorkerReport {
+  deps.log?.warn('sweep page refused: not in the plan', { runId: message.runId, page: message.page });
+  return {
+    runId: message.runId,
+    page: message.page,
+    stored: 'refused',
+    total: 0,
+    counts: {},
+    completion: { state: 'refused' },
   };
 }
 

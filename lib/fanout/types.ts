@@ -100,6 +100,8 @@ export interface RunStore {
    * `duplicate`; a page whose index or digest the planner did not record is `refused` (and counted).
    */
   recordPage(runId: string, page: PageRecord, digest: string): Promise<'recorded' | 'duplicate' | 'refused'>;
+  /** Whether the planner planned this page with these buckets; a page that was not is counted as refused. */
+  admitPage(runId: string, page: number, digest: string): Promise<boolean>;
   getRun(runId: string): Promise<RunRecord | undefined>;
   /** Claim the digest: only when every page is done and no live claim exists, and not once it was sent. */
   claimDigest(runId: string, nowMs: number): Promise<boolean>;
