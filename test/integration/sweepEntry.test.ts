@@ -61,6 +61,34 @@ describe('the Lambda handler', () => {
   });
 });
 
+describe('an exempt bucket whose MFA delete was turned off', () => {
+  it('is in the digest, at low severity, with its script, not silently exempt', async () => {
+    fake.addBucket({
+      name: 'entry-exempt-off',
+      region: 'eu-west-1',
+      versioning: 'Enabled',
+      mfaDelete: 'Disabled',
+      tags: { 'mfa-delete-guard': 'exempt' },
+    });
+    fake.addBucket({
+      name: 'entry-exempt-never',
+      region: 'eu-west-1',
+      versioning: 'Enabled',
+      tags: { 'mfa-delete-guard': 'exempt' },
+    });
+    const report = (await handler(loadEvent('scheduled-sweep.json'), lambdaContext())) as SweepReport;
+    expect(report.sweep.counts).toEqual({ compliant: 30, drift: 2, exempt: 1 });
+    const exemptOff = report.results.find((r) => r.bucket === 'entry-exempt-off');
+    expect(exemptOff).toMatchObject({ status: 'drift', severity: 'low', alerted: true });
+    expect(exemptOff?.findings.map((f) => f.code)).toContain('exemption-overridden');
+    expect(exemptOff?.remediation?.script).toContain("'entry-exempt-off'");
+    expect(fake.published).toHaveLength(1);
+    const digest = (JSON.parse(fake.published[0]!.Message) as { default: string }).default;
+    expect(digest).toContain('[LOW] MFA delete OFF on entry-exempt-off');
+    expect(digest).not.toContain('entry-exempt-never');
+  });
+});
+
 describe('the check function (its role may not list buckets)', () => {
   let checkOnly: typeof handler;
   beforeAll(async () => {
