@@ -4,8 +4,6 @@
  * suite exists to prove the pipeline against real software.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 export interface Moto {
@@ -24,39 +22,34 @@ export interface StartMotoOptions {
 
 const INSTALL_HINT = 'install it with: python3 -m pip install "moto[server]"';
 
-/** A port the OS says is free right now. moto may still lose a race for it: startMoto retries once. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 export async function startMoto(opts: StartMotoOptions = {}): Promise<Moto> {
   try {
     return await startOnce(opts);
   } catch (err) {
     if ((err as { code?: string }).code === 'ENOENT') throw err;
-    return startOnce(opts); // most likely the port was taken between freePort() and bind
+    return startOnce(opts); // a slow start on a busy machine: once more
   }
 }
 
 async function startOnce(opts: StartMotoOptions): Promise<Moto> {
   const account = opts.account ?? '111122223333';
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+  // Port 0: the OS picks a free port when moto binds, and moto prints it. A port probed beforehand could be
+  // taken by another process (other test files, other suites on a shared machine) before moto binds it, and
+  // this test would then talk to somebody else's moto.
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', '0'], {
     env: { ...process.env, MOTO_ACCOUNT_ID: account },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
+  let announced: (port: number) => void = () => undefined;
+  const listening = new Promise<number>((resolve) => (announced = resolve));
+  const onOutput = (chunk: Buffer) => {
     stderr = (stderr + chunk.toString('utf8')).slice(-4_000);
-  });
+    const m = /Running on http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr);
+    if (m) announced(Number(m[1]));
+  };
+  child.stderr?.on('data', onOutput);
+  child.stdout?.on('data', onOutput);
   const exited = new Promise<never>((_, reject) => {
     child.once('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT') {
@@ -68,7 +61,20 @@ async function startOnce(opts: StartMotoOptions): Promise<Moto> {
     );
   });
   exited.catch(() => undefined); // observed through the race below
+  let port: number;
+  let url: string;
   try {
+    const timeoutMs = opts.readyTimeoutMs ?? 30_000;
+    const silent = new Promise<never>((_, reject) => {
+      const t = setTimeout(
+        () => reject(new Error(`moto_server did not say its port in ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      void listening.then(() => clearTimeout(t));
+      void exited.catch(() => clearTimeout(t));
+    });
+    port = await Promise.race([listening, exited, silent]);
+    url = `http://127.0.0.1:${port}`;
     await Promise.race([waitUntilAnswering(url, opts.readyTimeoutMs ?? 30_000), exited]);
   } catch (err) {
     await stopChild(child);
