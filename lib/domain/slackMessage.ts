@@ -96,7 +96,7 @@ function listSection(title: string, lines: string[], noun: string): SlackBlock {
 }
 
 /** The script in code fences, split on line boundaries so that no section passes 3,000 characters. */
-function scriptSections(script: string): SlackBlock[] {
+export function scriptSections(script: string): SlackBlock[] {
   const fence = '```';
   const budget = SLACK_LIMITS.sectionText - 2 * (fence.length + 1);
   const chunks: string[] = [];

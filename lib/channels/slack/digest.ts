@@ -1,0 +1,114 @@
+// The sweep digest in Slack: counts, then the buckets that need a person worst first (each drift with its
+// root-user script), as many as Block Kit's 50 blocks hold; the rest are counted with where to see them.
+import { headline, SEVERITY_EMOJI } from '../../domain/renderAlert';
+import {
+  scriptSections,
+  slackEscape,
+  SLACK_LIMITS,
+  type SlackBlock,
+  type SlackMessage,
+} from '../../domain/slackMessage';
+import { cleanText } from '../../domain/text';
+import type { DigestMessage } from '../../domain/topicMessage';
+import type { CheckResult, Status } from '../../domain/types';
+import { context, header, section } from './notices';
+
+const n = (x: number) => x.toLocaleString('en-US');
+
+/** Display order of the counts; a Record so that a new status cannot be forgotten here. */
+const COUNT_ORDER: Record<Status, number> = {
+  drift: 0,
+  unverified: 1,
+  'attempt-failed': 2,
+  restored: 3,
+  compliant: 4,
+  exempt: 5,
+  'not-required': 6,
+  gone: 7,
+  'invalid-input': 8,
+  ignored: 9,
+};
+
+export function digestVerdict(d: DigestMessage): string {
+  const drift = d.counts.drift ?? 0;
+  const unverified = d.counts.unverified ?? 0;
+  if (!drift && !unverified) return `all ${n(d.total)} buckets OK`;
+  return [drift && `${n(drift)} in drift`, unverified && `${n(unverified)} unverified`]
+    .filter(Boolean)
+    .join(', ');
+}
+
+function bucketBlocks(r: CheckResult, index: number): SlackBlock[] {
+  const where = `${r.region ?? 'unknown Region'}${r.account ? `, account ${r.account}` : ''}`;
+  const title = `*${index}. [${r.severity.toUpperCase()}] ${slackEscape(cleanText(headline(r), 120))}* (${slackEscape(where)})`;
+  if (r.status !== 'drift')
+    return [
+      section(
+        `${title}\n${slackEscape(cleanText(r.reason ?? r.findings[0]?.message ?? 'the live check was refused', 300))}`,
+      ),
+    ];
+  if (!r.remediation)
+    return [
+      section(`${title}\nNo script: ${slackEscape(cleanText(r.reason ?? 'the account ID is unknown', 300))}`),
+    ];
+  return [
+    section([title, ...r.remediation.warnings.map((w) => `:warning: ${slackEscape(w)}`)].join('\n')),
+    ...scriptSections(r.remediation.script),
+  ];
+}
+
+export function slackDigest(d: DigestMessage): SlackMessage {
+  const needsPerson = d.attention.length + d.leftOut;
+  const emoji = needsPerson ? SEVERITY_EMOJI[d.severity] : SEVERITY_EMOJI.info;
+  const counts = (Object.keys(COUNT_ORDER) as Status[])
+    .sort((a, b) => COUNT_ORDER[a] - COUNT_ORDER[b])
+    .filter((s) => (d.counts[s] ?? 0) > 0);
+  const head: SlackBlock[] = [
+    header(`${emoji} S3 MFA delete sweep: ${digestVerdict(d)}`),
+    section(
+      slackEscape(
+        `Swept ${n(d.total)} buckets${d.account ? ` of account ${d.account}` : ''} from ${cleanText(d.startedAt, 40)} to ${cleanText(d.finishedAt, 40)}.`,
+      ),
+    ),
+  ];
+  if (counts.length)
+    head.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: '*Counts*' },
+      fields: counts
+        .slice(0, SLACK_LIMITS.fields)
+        .map((s) => ({ type: 'mrkdwn', text: `*${s}:* ${n(d.counts[s] ?? 0)}` })),
+    });
+  const tail = (shown: number): SlackBlock[] => {
+    const left = needsPerson - shown;
+    return [
+      ...(left > 0
+        ? [
+            section(
+              `_…${n(left)} more bucket${left === 1 ? '' : 's'} need a person. To see them all:_ ${slackEscape(d.seeAll)}`,
+            ),
+          ]
+        : []),
+      context(`mfa-delete-guard · sweep digest · ${d.finishedAt}`),
+    ];
+  };
+  if (!needsPerson)
+    return {
+      text: slackEscape(`S3 MFA delete sweep: ${digestVerdict(d)}`),
+      blocks: [...head, section('Nothing needs a person.'), ...tail(0)],
+    };
+
+  // Buckets worst first (the order of the machine form), as many as fit with the tail below them.
+  const blocks: SlackBlock[] = [...head, { type: 'divider' }];
+  let shown = 0;
+  for (const r of d.attention) {
+    const more = bucketBlocks(r, shown + 1);
+    if (blocks.length + more.length + tail(shown + 1).length > SLACK_LIMITS.blocks) break;
+    blocks.push(...more);
+    shown++;
+  }
+  return {
+    text: slackEscape(`S3 MFA delete sweep: ${digestVerdict(d)}${d.account ? ` (${d.account})` : ''}`),
+    blocks: [...blocks, ...tail(shown)],
+  };
+}
