@@ -106,7 +106,7 @@ export function alarmConsoleLink(alarm: AlarmNotification): string | undefined {
 export function alarmAdvice(alarm: AlarmNotification): string {
   switch (alarm.state) {
     case 'ALARM':
-      return 'mfa-delete-guard itself needs attention: alerts may be missing until this is fixed. Read the alarm description, then the logs of the function it watches (or the messages in the queue it watches).';
+      return 'Alerts may be missing until this is fixed. Read the alarm description below, then the logs of the function it watches (or the messages waiting in the queue it watches).';
     case 'OK':
       return 'The alarm is back to OK; nothing to do unless it keeps flapping.';
     case 'INSUFFICIENT_DATA':

@@ -45,7 +45,7 @@ export function emailAlarm(a: AlarmNotification): EmailRendering {
 }
 
 export function emailTest(t: TestAlert): EmailRendering {
-  const lines = [`[TEST] ${TEST_HEADLINE}`, '', testSummary(t), '', ...rows(testFacts(t))];
+  const lines = [TEST_HEADLINE, '', testSummary(t), '', ...rows(testFacts(t))];
   return { subject: testSubject(t), text: `${lines.join('\n')}\n` };
 }
 

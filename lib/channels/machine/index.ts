@@ -1,13 +1,20 @@
 // The machine channel: one JSON document per topic message, for SQS, Lambda, HTTP and email-json
-// subscribers (the `default` key of the guard's JSON-structured publishes). Every kind has a `kind`.
+// subscribers: the `default` key of the guard's JSON-structured publishes, which SNS sends to every
+// protocol without a key of its own. Every kind carries `source` and `kind` (lib/domain/topicMessage.ts).
 import { machineAlert } from '../../domain/renderAlert';
+import { cleanText } from '../../domain/text';
 import { MESSAGE_SOURCE, machineDigestOf, machineTestOf, type TopicMessage } from '../../domain/topicMessage';
+import type { SnsChannel } from '../channel';
+
+const FIELD_MAX = 256;
 
 export function renderMachine(m: TopicMessage): Record<string, unknown> {
   switch (m.kind) {
     case 'alert':
-    case 'notice':
-      return { ...machineAlert(m.result), kind: 'alert' };
+    case 'notice': {
+      const { source, ...rest } = machineAlert(m.result);
+      return { source, kind: 'alert', ...rest };
+    }
     case 'digest':
       return machineDigestOf(m.digest);
     case 'test':
@@ -19,3 +26,22 @@ export function renderMachine(m: TopicMessage): Record<string, unknown> {
       return { source: MESSAGE_SOURCE, kind: m.kind, message: m.foreign };
   }
 }
+
+/**
+ * The machine copy with every long string cut (the script excepted), marked `truncated`: the raw
+ * CloudTrail fields are chosen by the caller, and an alert SNS refuses is worse than a shortened one.
+ */
+export function truncatedMachine(m: TopicMessage): string {
+  return JSON.stringify({ ...renderMachine(m), truncated: true }, (key, value: unknown) =>
+    typeof value === 'string' && key !== 'script' && value.length > FIELD_MAX
+      ? cleanText(value, FIELD_MAX)
+      : value,
+  );
+}
+
+export const machineChannel: SnsChannel<Record<string, unknown>> = {
+  name: 'machine',
+  protocol: 'default',
+  render: renderMachine,
+  serialise: (r) => JSON.stringify(r),
+};

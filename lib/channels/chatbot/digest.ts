@@ -1,0 +1,49 @@
+// The sweep digest as an AWS Chatbot custom notification: the counts and the ten worst buckets. Chat is
+// no place for a dozen root scripts: the email digest carries them, and the next steps say where the rest is.
+import { digestSubject } from '../../domain/digest';
+import { chatSafe, headline, type ChatbotNotification } from '../../domain/renderAlert';
+import { cleanText } from '../../domain/text';
+import type { DigestMessage } from '../../domain/topicMessage';
+import { STATUSES } from '../../domain/types';
+
+const CHAT_BUCKETS = 10;
+const n = (x: number) => x.toLocaleString('en-US');
+
+export function chatbotDigest(d: DigestMessage): ChatbotNotification {
+  const subject = digestSubject(d);
+  const needsPerson = d.attention.length + d.leftOut;
+  const top = d.attention
+    .slice(0, CHAT_BUCKETS)
+    .map((r) => `- ${chatSafe(cleanText(headline(r), 120))} (${r.region ?? '?'})`);
+  const shown = Math.min(CHAT_BUCKETS, d.attention.length);
+  const more = needsPerson > shown ? [`…and ${n(needsPerson - shown)} more`] : [];
+  const counts = STATUSES.filter((st) => (d.counts[st] ?? 0) > 0)
+    .map((st) => `${st} ${n(d.counts[st] ?? 0)}`)
+    .join(' · ');
+  return {
+    version: '1.0',
+    source: 'custom',
+    id: `mfa-delete-guard-sweep-${d.account ?? 'unknown'}-${d.finishedAt}`,
+    content: {
+      textType: 'client-markdown',
+      title: `${needsPerson ? ':rotating_light:' : ':large_green_circle:'} ${chatSafe(subject)}`,
+      description: [`*Swept:* ${n(d.total)} buckets  *Counts:* ${counts || 'none'}`, ...top, ...more].join(
+        '\n',
+      ),
+      nextSteps: needsPerson
+        ? [
+            'The email digest carries the root-user script for each bucket in drift.',
+            `To see every bucket: ${d.seeAll}.`,
+          ]
+        : [],
+      keywords: ['s3', 'mfa-delete', 'sweep', d.account ?? 'unknown'],
+    },
+    metadata: {
+      threadId: `mfa-delete-guard-sweep-${d.account ?? 'unknown'}`,
+      summary: subject,
+      eventType: 'S3MfaDelete-sweep',
+      relatedResources: d.attention.slice(0, CHAT_BUCKETS).map((r) => `arn:aws:s3:::${r.bucket}`),
+      additionalContext: { account: d.account ?? '', total: String(d.total) },
+    },
+  };
+}

@@ -1,0 +1,27 @@
+// The sweep digest as email text: counts, then every bucket that fitted, worst first, each drift with
+// its root-user script; the buckets left out are counted, with where to see them.
+import { bucketSection, countLines, digestSubject } from '../../domain/digest';
+import type { DigestMessage } from '../../domain/topicMessage';
+import type { EmailRendering } from './notices';
+
+const n = (x: number) => x.toLocaleString('en-US');
+
+export function emailDigest(d: DigestMessage): EmailRendering {
+  const subject = digestSubject(d);
+  const needsPerson = d.attention.length + d.leftOut;
+  const heading =
+    needsPerson === 0
+      ? 'Nothing needs a person.\n'
+      : `NEEDS A PERSON, WORST FIRST (${n(needsPerson)}${d.leftOut ? `; ${n(d.leftOut)} left out to fit the 256 KB message limit: to see them all, ${d.seeAll}` : ''})\n\n`;
+  const text = [
+    subject,
+    '',
+    `Swept ${n(d.total)} buckets${d.account ? ` of account ${d.account}` : ''} from ${d.startedAt} to ${d.finishedAt}.`,
+    '',
+    'COUNTS',
+    ...countLines(d.counts),
+    '',
+    '',
+  ].join('\n');
+  return { subject, text: `${text}${heading}${d.attention.map((r, i) => bucketSection(r, i + 1)).join('')}` };
+}
