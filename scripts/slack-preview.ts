@@ -14,6 +14,8 @@ import type { Mrkdwn, SlackBlock, SlackMessage } from '../lib/domain/slackMessag
 const DEFAULT_DIRS = [
   'test/golden/cloudtrail-mfa-delete-disabled',
   'test/golden/cloudtrail-mfa-delete-enabled',
+  'test/golden/topic/digest',
+  'test/golden/topic/alarm-alarm',
 ];
 const WIDTH = 900;
 const SCALE = 1;
@@ -35,6 +37,8 @@ const EMOJI: Record<string, string> = {
   large_green_circle: '\u{1F7E2}',
   warning: '\u26A0\uFE0F',
   white_check_mark: '\u2705',
+  no_entry: '\u26D4',
+  grey_question: '\u2754',
 };
 const EMOJI_RE = new RegExp(`:(${Object.keys(EMOJI).join('|')}):`, 'g');
 
