@@ -2,6 +2,7 @@
 // (`MessageStructure: "json"`), within SNS's 256 KB message limit.
 // https://docs.aws.amazon.com/sns/latest/api/API_Publish.html
 import { bucketSection, worstFirst, worstSeverity, type SweepSummary } from '../domain/digest';
+import { SNS_MESSAGE_BUDGET } from '../domain/snsMessage';
 import type { DigestMessage, TopicMessage } from '../domain/topicMessage';
 import type { SnsProtocolKey } from './channel';
 import { chatbotChannel } from './chatbot';
@@ -16,11 +17,6 @@ export interface SnsPublication {
   /** UTF-8 bytes of `message`, the figure SNS limits. */
   bytes: number;
 }
-
-/** SNS Publish rejects a Message over 262,144 bytes. */
-export const SNS_MESSAGE_MAX_BYTES = 262_144;
-/** Headroom below the limit, so that a message that fits does not depend on the last byte. */
-export const SNS_MESSAGE_BUDGET = SNS_MESSAGE_MAX_BYTES - 4_096;
 
 /** The channels SNS delivers, each under its protocol key. */
 export const SNS_CHANNELS = [machineChannel, emailChannel, chatbotChannel] as const;

@@ -4,7 +4,8 @@
 import { alarmAdvice, alarmConsoleLink, type AlarmNotification } from '../domain/alarmNotification';
 import { isAccountId, isRegion } from '../domain/awsIds';
 import type { ForeignMessage, TestAlert } from '../domain/topicMessage';
-import { asciiOnly, cleanText } from '../domain/text';
+import { snsSubject } from '../domain/snsMessage';
+import { cleanText } from '../domain/text';
 
 /** A labelled value; `untrusted` values came from the message and must be escaped before any markup. */
 export interface Fact {
@@ -16,13 +17,8 @@ export interface Fact {
 export const fact = (label: string, value: string | undefined, untrusted = false): Fact[] =>
   value ? [{ label, value, untrusted }] : [];
 
-const SUBJECT_MAX = 99;
-
 /** SNS and email subjects: ASCII, one line, under 100 characters. */
-export function subjectLine(text: string): string {
-  const subject = asciiOnly(cleanText(text, 1000));
-  return subject.length > SUBJECT_MAX ? `${subject.slice(0, SUBJECT_MAX - 3)}...` : subject;
-}
+export const subjectLine = (text: string): string => snsSubject(cleanText(text, 1000));
 
 // ------------------------------------------------------------------------------------------- alarms
 

@@ -1,6 +1,7 @@
 // The guard's SNS publish: every SNS-delivered channel under its protocol key, within 256 KB.
 import { describe, expect, it } from 'vitest';
-import { SNS_MESSAGE_MAX_BYTES, digestPublication, snsPublication } from '../../lib/channels/publish';
+import { digestPublication, snsPublication } from '../../lib/channels/publish';
+import { SNS_MESSAGE_MAX_BYTES } from '../../lib/domain/snsMessage';
 import { remediationScript } from '../../lib/domain/remediationScript';
 import { classifyTopicMessage, newTestAlert, resultMessage } from '../../lib/domain/topicMessage';
 import type { CheckResult } from '../../lib/domain/types';

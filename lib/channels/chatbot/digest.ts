@@ -1,7 +1,8 @@
 // The sweep digest as an AWS Chatbot custom notification: the counts and the ten worst buckets. Chat is
 // no place for a dozen root scripts: the email digest carries them, and the next steps say where the rest is.
 import { digestSubject } from '../../domain/digest';
-import { chatSafe, headline, type ChatbotNotification } from '../../domain/renderAlert';
+import { headline, type ChatbotNotification } from '../../domain/renderAlert';
+import { chatSafe } from '../../domain/snsMessage';
 import { cleanText } from '../../domain/text';
 import type { DigestMessage } from '../../domain/topicMessage';
 import { STATUSES } from '../../domain/types';

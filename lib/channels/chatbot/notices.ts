@@ -3,7 +3,8 @@
 // Untrusted values go in inline code with chatSafe's look-alikes: Chatbot re-renders client-markdown per
 // platform, and no escape works in all of them.
 import type { AlarmNotification } from '../../domain/alarmNotification';
-import { chatSafe, type ChatbotNotification } from '../../domain/renderAlert';
+import type { ChatbotNotification } from '../../domain/renderAlert';
+import { chatSafe } from '../../domain/snsMessage';
 import type { ForeignMessage, TestAlert } from '../../domain/topicMessage';
 import { asciiOnly } from '../../domain/text';
 import {
