@@ -5,12 +5,19 @@ import type { Report } from '../lib/domain/types';
 import { fanOutHook, sweepRunId } from '../lib/fanout/planner';
 import { checkInvocation } from '../lib/runtime/checkInvocation';
 import { logger } from '../lib/runtime/logger';
-import { fanOutFromEnv, lazy, lambdaWiring, sweepConcurrencyFromEnv } from '../lib/runtime/wiring';
+import {
+  fanOutFromEnv,
+  lazy,
+  lambdaWiring,
+  seeAllFromEnv,
+  sweepConcurrencyFromEnv,
+} from '../lib/runtime/wiring';
 import { createSweepRunner } from '../lib/sweep';
 
 const wiring = lambdaWiring(logger);
 const fanOut = lazy(() => fanOutFromEnv(process.env));
 const concurrency = sweepConcurrencyFromEnv(process.env);
+const seeAll = seeAllFromEnv(process.env);
 
 /**
  * The schedule or a manual `{"all": true}` sweeps every bucket (a CloudTrail record or `{"bucket": …}` is
@@ -24,6 +31,7 @@ export const sweepHandler = async (event: unknown, context: Context): Promise<Re
   const sweep = createSweepRunner({
     keep: 'attention',
     concurrency,
+    seeAll,
     ...(fan && { fanOut: fanOutHook(fan, sweepRunId(event)) }),
   });
   const options = await wiring.invocationOptions(context, 'sweep');

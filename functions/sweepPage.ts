@@ -6,12 +6,19 @@ import { describeError } from '../lib/aws/errors';
 import { runDeadlineWatch, runSweepPage } from '../lib/fanout/pageWorker';
 import { parseQueueMessage } from '../lib/fanout/types';
 import { logger } from '../lib/runtime/logger';
-import { fanOutFromEnv, lazy, lambdaWiring, sweepConcurrencyFromEnv } from '../lib/runtime/wiring';
+import {
+  fanOutFromEnv,
+  lazy,
+  lambdaWiring,
+  seeAllFromEnv,
+  sweepConcurrencyFromEnv,
+} from '../lib/runtime/wiring';
 
 // The page worker of a fanned-out sweep (README "Sweep"): one SQS message, one page of buckets.
 const wiring = lambdaWiring(logger);
 const fanOut = lazy(() => fanOutFromEnv(process.env));
 const concurrency = sweepConcurrencyFromEnv(process.env);
+const seeAll = seeAllFromEnv(process.env);
 const processor = new BatchProcessor(EventType.SQS);
 
 /**
@@ -27,7 +34,7 @@ export const sweepPageHandler = async (event: SQSEvent, context: Context): Promi
     try {
       const message = parseQueueMessage(record.body);
       if ('watch' in message) return await runDeadlineWatch(message, deps, fan.store);
-      const report = await runSweepPage(message, deps, fan.store, { concurrency });
+      const report = await runSweepPage(message, deps, fan.store, { concurrency, seeAll });
       logger.info('sweep page done', { ...report });
     } catch (err) {
       logger.error('sweep page failed; SQS will redeliver it', {

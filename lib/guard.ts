@@ -10,7 +10,8 @@ import { deliveryEventKey } from './domain/deliveryKey';
 import { driftEventEntry } from './domain/driftEvent';
 import type { Invocation } from './domain/parseInvocation';
 import { remediationScript } from './domain/remediationScript';
-import { renderAlert } from './domain/renderAlert';
+import { snsPublication } from './channels/publish';
+import { newTestAlert, resultMessage } from './domain/topicMessage';
 import {
   eventFieldsOf,
   type CheckResult,
@@ -18,6 +19,7 @@ import {
   type LiveState,
   type Report,
   type TagChangeRecord,
+  type TestAlertReport,
   type Trigger,
   type VersioningChangeRecord,
 } from './domain/types';
@@ -129,7 +131,30 @@ export async function runInvocation(inv: Invocation, deps: GuardDeps, sweep?: Sw
     case 'sweep':
       if (!sweep) throw new Error('this entry point cannot sweep all buckets');
       return sweep(inv, deps);
+    case 'test':
+      return { results: [], test: await sendTestAlert(deps, inv.origin) };
   }
+}
+
+/**
+ * A synthetic alert through every channel, so that an operator sees email, Chatbot and Slack work right
+ * after deploying. It names no bucket and carries nothing to run. Without a topic it is only rendered.
+ */
+export async function sendTestAlert(deps: GuardDeps, origin: 'lambda' | 'cli'): Promise<TestAlertReport> {
+  const test = newTestAlert({
+    account: deps.account,
+    region: deps.homeRegion,
+    now: deps.now ? deps.now() : new Date(),
+    origin,
+  });
+  const { topicArn } = deps.publish;
+  if (!topicArn || !deps.sns) {
+    deps.log?.warn('test alert not published: no alert topic', { testId: test.id });
+    return { id: test.id, published: false };
+  }
+  const messageId = await publishAlert(deps.sns, topicArn, snsPublication({ kind: 'test', test }));
+  deps.log?.info('test alert published', { testId: test.id, topicArn, messageId });
+  return { id: test.id, published: true, topicArn, messageId };
 }
 
 /** Check one bucket: validate, confirm live, decide, prepare the remediation. Publishes nothing. */
@@ -304,7 +329,7 @@ export function faultResult(
 export async function deliver(results: CheckResult[], deps: GuardDeps, dryRun: boolean): Promise<void> {
   const alerting = results.filter((r) => ALERTING_STATUSES.has(r.status));
   for (const r of alerting) {
-    const alert = renderAlert(r);
+    const alert = snsPublication(resultMessage(r));
     if (dryRun || !deps.publish.topicArn || !deps.sns) {
       deps.log?.info('alert not published', {
         bucket: r.bucket,

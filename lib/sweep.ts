@@ -3,7 +3,9 @@
 // EventBridge never delivered, and what `check --all` runs.
 import { ALERTING_STATUSES } from './domain/decide';
 import { driftEventEntry } from './domain/driftEvent';
-import { DEFAULT_SEE_ALL, renderDigest, worstFirst, type StatusCounts } from './domain/digest';
+import { digestPublication } from './channels/publish';
+import { worstFirst, type StatusCounts } from './domain/digest';
+import { seeAllText } from './domain/seeAll';
 import type { Invocation } from './domain/parseInvocation';
 import type { CheckResult, Report } from './domain/types';
 import { forEachConcurrent } from './aws/concurrency';
@@ -215,14 +217,14 @@ export async function deliverSweep(
   deps: GuardDeps,
   ctx: { dryRun: boolean; startedAt: string; finishedAt: string; seeAll?: string },
 ): Promise<Pick<SweepSummaryReport, 'digest' | 'driftEvents'>> {
-  const digest = renderDigest({
+  const digest = digestPublication({
     account: deps.account,
     startedAt: ctx.startedAt,
     finishedAt: ctx.finishedAt,
     total: outcome.total,
     counts: outcome.counts,
     attention: outcome.attention,
-    seeAll: ctx.seeAll ?? DEFAULT_SEE_ALL,
+    seeAll: ctx.seeAll ?? seeAllText(),
   });
   const summary = {
     published: false,
@@ -234,7 +236,7 @@ export async function deliverSweep(
   if (!ctx.dryRun && deps.publish.topicArn && deps.sns) {
     messageId = await publishAlert(deps.sns, deps.publish.topicArn, digest);
     // The digest describes the worst `included` buckets; the others are only counted in it.
-    for (const r of outcome.attention.sort(worstFirst).slice(0, digest.included)) r.alerted = true;
+    for (const r of digest.digest.attention) r.alerted = true;
     deps.log?.info('sweep digest published', { messageId, ...summary });
   } else {
     deps.log?.info('sweep digest not published', {

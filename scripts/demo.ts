@@ -4,8 +4,9 @@
 import { startFakeAws } from '../test/support/fakeAws';
 import { lambdaContext } from '../test/support/lambdaContext';
 import { arrange, loadEvent, scenarioFile } from '../test/support/scenarios';
-import { parseAlertMessage } from '../lib/domain/slackInput';
-import { renderSlack, type SlackMessage } from '../lib/domain/slackMessage';
+import { renderSlack } from '../lib/channels/slack';
+import { classifyTopicMessage } from '../lib/domain/topicMessage';
+import type { SlackMessage } from '../lib/domain/slackMessage';
 
 /** Block Kit as a terminal would show it: block texts in order, entities decoded. */
 function slackPreview(message: SlackMessage): string {
@@ -65,7 +66,7 @@ async function run(): Promise<number> {
           `${chat.content?.title}\n${chat.content?.description}\n${(chat.content?.nextSteps ?? []).map((s: string) => `\n${s}`).join('\n')}\n`,
         );
         // The webhook notifier renders from the machine copy the topic delivers to a lambda subscription.
-        const slack = renderSlack(parseAlertMessage(channels.lambda ?? channels.default ?? ''));
+        const slack = renderSlack(classifyTopicMessage(published.Subject, channels.default ?? ''));
         process.stdout.write(
           rule(`${scenario.event}: Slack webhook (Block Kit, ${slack.blocks.length} blocks)`),
         );

@@ -5,6 +5,8 @@ export interface CheckOptions {
   buckets: string[];
   eventFile?: string;
   all: boolean;
+  /** Send a labelled test alert to --topic-arn instead of checking buckets. */
+  test: boolean;
   dryRun: boolean;
   json: boolean;
   scope?: Scope;
@@ -21,7 +23,7 @@ export type CliCommand =
   | { kind: 'version' }
   | { kind: 'usage-error'; message: string };
 
-export const USAGE = `Usage: mfa-delete-guard check (--bucket NAME... | --event FILE | --all) [options]
+export const USAGE = `Usage: mfa-delete-guard check (--bucket NAME... | --event FILE | --all | --test --topic-arn ARN) [options]
        mfa-delete-guard --version | --help
 
 Checks S3 buckets' live versioning and MFA delete state with your AWS credentials.
@@ -29,6 +31,8 @@ Checks S3 buckets' live versioning and MFA delete state with your AWS credential
   --bucket NAME       a bucket to check (repeat for several)
   --event FILE        a CloudTrail PutBucketVersioning event (EventBridge JSON) to replay
   --all               every bucket of the account, each in its own Region
+  --test              send a labelled test alert (no bucket, nothing to run) to --topic-arn, through
+                      every channel subscribed to it
   --dry-run           publish nothing, even with --topic-arn / --event-bus
   --json              print the report as JSON
   --scope SCOPE       configured (default) or all: require MFA delete on every bucket
@@ -59,6 +63,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
         bucket: { type: 'string', multiple: true },
         event: { type: 'string' },
         all: { type: 'boolean', default: false },
+        test: { type: 'boolean', default: false },
         'dry-run': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         scope: { type: 'string' },
@@ -75,9 +80,15 @@ export function parseCliArgs(argv: string[]): CliCommand {
   }
   if (values.help) return { kind: 'help' };
   const buckets = values.bucket ?? [];
-  const sources = [buckets.length > 0, values.event !== undefined, values.all].filter(Boolean).length;
+  const sources = [buckets.length > 0, values.event !== undefined, values.all, values.test].filter(
+    Boolean,
+  ).length;
   if (sources !== 1)
-    return { kind: 'usage-error', message: 'give exactly one of --bucket, --event or --all' };
+    return { kind: 'usage-error', message: 'give exactly one of --bucket, --event, --all or --test' };
+  if (values.test && values['topic-arn'] === undefined)
+    return { kind: 'usage-error', message: '--test needs --topic-arn: the topic whose channels it proves' };
+  if (values.test && values['dry-run'])
+    return { kind: 'usage-error', message: '--test sends one message; it cannot be combined with --dry-run' };
   if (values.scope !== undefined && values.scope !== 'configured' && values.scope !== 'all') {
     return {
       kind: 'usage-error',
@@ -97,6 +108,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
       buckets,
       eventFile: values.event,
       all: values.all,
+      test: values.test,
       dryRun: values['dry-run'],
       json: values.json,
       scope: values.scope as Scope | undefined,

@@ -72,6 +72,15 @@ export async function main(
   } finally {
     progress?.done();
   }
+  if (report.test && !opts.json) {
+    const t = report.test;
+    io.stdout(
+      t.published
+        ? `Test alert ${t.id} published to ${t.topicArn} (message ${t.messageId}): every channel subscribed to the topic should show it.\n`
+        : `Test alert ${t.id} not published: no topic.\n`,
+    );
+    return t.published ? 0 : 4;
+  }
   io.stdout(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
   if (!opts.json && 'sweep' in report) io.stdout(sweepFooter(report as SweepReport));
   return exitCodeFor(report);
@@ -101,6 +110,7 @@ async function toInvocation(opts: CheckOptions): Promise<Invocation> {
     };
   }
   if (opts.all) return { kind: 'sweep', dryRun: opts.dryRun, scheduled: false };
+  if (opts.test) return { kind: 'test', origin: 'cli' };
   return parseInvocation({
     buckets: opts.buckets,
     dryRun: opts.dryRun,

@@ -28,6 +28,7 @@ export type Invocation =
   | { kind: 'tagging'; record: TagChangeRecord }
   | { kind: 'manual'; buckets: string[]; region?: string; dryRun: boolean }
   | { kind: 'sweep'; dryRun: boolean; scheduled: boolean }
+  | { kind: 'test'; origin: 'lambda' | 'cli' }
   | { kind: 'ignored'; reason: string }
   | { kind: 'invalid'; reason: string; bucket?: string; account?: string; region?: string };
 
@@ -37,10 +38,11 @@ const Manual = z.strictObject({
   region: z.string().max(64).optional(),
   all: z.boolean().optional(),
   dryRun: z.boolean().optional(),
+  test: z.literal(true).optional(),
 });
 
 const USAGE =
-  'expected a CloudTrail PutBucketVersioning event from EventBridge, {"bucket": "name"}, {"buckets": ["a", "b"]} or {"all": true}, optionally with "dryRun": true and "region"';
+  'expected a CloudTrail PutBucketVersioning event from EventBridge, {"bucket": "name"}, {"buckets": ["a", "b"]}, {"all": true} or {"test": true}, optionally with "dryRun": true and "region"';
 
 /**
  * Tell what the handler was invoked with. Bucket names are not validated here: each one becomes its own
@@ -83,6 +85,16 @@ export function parseInvocation(input: unknown, opts: InvocationOptions = {}): I
     return { kind: 'invalid', reason: `${where}${message}; ${USAGE}` };
   }
   const m = manual.data;
+  // A test alert proves the channels: it is asked for alone, so that it cannot be mistaken for a check.
+  if (m.test) {
+    const others = Object.keys(m).filter((k) => k !== 'test');
+    return others.length
+      ? {
+          kind: 'invalid',
+          reason: `"test" cannot be combined with ${others.map((k) => `"${k}"`).join(', ')}; ${USAGE}`,
+        }
+      : { kind: 'test', origin: 'lambda' };
+  }
   const dryRun = m.dryRun ?? false;
   const named = [...(m.bucket !== undefined ? [m.bucket] : []), ...(m.buckets ?? [])];
   if (m.region !== undefined && !isRegion(m.region)) {

@@ -185,6 +185,15 @@ export interface CheckResult {
 
 export interface Report {
   results: CheckResult[];
+  /** A test alert (`{"test": true}`, `check --test`): what was sent, and where. */
+  test?: TestAlertReport;
+}
+
+export interface TestAlertReport {
+  id: string;
+  published: boolean;
+  topicArn?: string;
+  messageId?: string;
 }
 
 /** The CloudTrail facts a result carries, taken from the parsed record. */

@@ -18,6 +18,7 @@ import {
   type PublishConfig,
 } from '../domain/config';
 import type { InvocationOptions } from '../domain/parseInvocation';
+import { seeAllText } from '../domain/seeAll';
 import type { GuardConfig } from '../domain/types';
 import { DEFAULT_INLINE_MAX_BUCKETS, type FanOut } from '../fanout/types';
 import type { GuardDeps, Log } from '../guard';
@@ -162,6 +163,16 @@ export async function fanOutFromEnv(env: Env): Promise<FanOut | undefined> {
 /** The sweep's concurrency from SWEEP_CONCURRENCY; unset or not a number: the sweep's default. */
 export const sweepConcurrencyFromEnv = (env: Env): number | undefined =>
   Number(env.SWEEP_CONCURRENCY) || undefined;
+
+/**
+ * Where a digest tells readers to see every bucket: the deployed sweep function (SWEEP_FUNCTION_NAME for the
+ * page worker; the sweep function is itself) in this Region, and the CLI from a checkout.
+ */
+export const seeAllFromEnv = (env: Env): string =>
+  seeAllText({
+    functionName: env.SWEEP_FUNCTION_NAME?.trim() || env.AWS_LAMBDA_FUNCTION_NAME,
+    region: regionFromEnv(env),
+  });
 
 /** The Slack notifier's webhook URL source: SLACK_WEBHOOK_PARAMETER names the SSM parameter. */
 export function webhookUrlFromEnv(env: Env): WebhookUrlSource {

@@ -5,7 +5,8 @@ import { spawn } from 'node:child_process';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { renderDigest } from '../../lib/domain/digest';
+import { digestPublication } from '../../lib/channels/publish';
+import { seeAllText } from '../../lib/domain/seeAll';
 import { remediationScript } from '../../lib/domain/remediationScript';
 import type { CheckResult } from '../../lib/domain/types';
 import { ROOT_ARN, startFakeAws, type FakeAws } from '../support/fakeAws';
@@ -213,14 +214,17 @@ describe('a digest with three buckets in drift', () => {
     trigger: 'sweep',
     checkedAt: '2026-10-06T03:00:05.000Z',
   });
-  const digest = renderDigest({
+  const published = digestPublication({
     account: ACCOUNT,
     startedAt: '2026-10-06T03:00:00.000Z',
     finishedAt: '2026-10-06T03:00:09.000Z',
     total: 3,
     counts: { drift: 3 },
     attention: ['example-bucket', 'logs-bucket', 'backup-bucket'].map(drift),
+    seeAll: seeAllText(),
   });
+  /** The digest as the email subscriber receives it. */
+  const digest = { text: (JSON.parse(published.message) as { email: string }).email };
   /** The blocks as the email shows them, between the paste markers. */
   const blocks = [
     ...digest.text.matchAll(/----- paste from here -----\n([\s\S]*?)\n\s*----- to here -----/g),

@@ -43,7 +43,7 @@ export function scenarioFixtures(): Fixture[] {
   return file.scenarios.map((scenario) => {
     const name = scenario.event.replace(/\.json$/, '');
     const inv = parseInvocation(loadEvent(scenario.event));
-    if (inv.kind === 'manual' || inv.kind === 'sweep') throw new Error(`${scenario.event} is not an event`);
+    if (inv.kind === 'manual' || inv.kind === 'sweep' || inv.kind === 'test') throw new Error(`${scenario.event} is not an event`);
     if (inv.kind === 'ignored' || inv.kind === 'invalid') return { name, result: uncheckedResult(inv, CHECKED_AT) };
     const bucket = file.buckets.find((b) => b.name === inv.record.bucket);
     const spec = bucket && { ...bucket, ...scenario.liveOverride?.[bucket.name] };

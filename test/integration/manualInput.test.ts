@@ -106,7 +106,7 @@ async function cli(args: string[]) {
 const CLI_CASES: Array<[string, string[], RegExp]> = [
   ['an unknown command', ['chek'], /unknown command "chek"/],
   ['an unknown option', ['check', '--buckt', 'x'], /Unknown option '--buckt'/],
-  ['no source', ['check'], /give exactly one of --bucket, --event or --all/],
+  ['no source', ['check'], /give exactly one of --bucket, --event, --all or --test/],
   ['two sources', ['check', '--all', '--bucket', 'a-b-c'], /give exactly one of/],
   ['a missing option value', ['check', '--bucket'], /argument missing/],
   ['a bad scope', ['check', '--all', '--scope', 'everything'], /--scope must be "configured" or "all"/],

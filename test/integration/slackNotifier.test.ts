@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { SNSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createSlackNotifier, type SlackNotifierDeps } from '../../functions/slackNotifier';
+import { createSlackNotifier, type SlackNotifierDeps } from '../../lib/channels/slack/notifier';
 import { SlackWebhookError } from '../../lib/aws/postSlack';
 import {
   WebhookSecretError,
@@ -14,8 +14,9 @@ import {
   checkedWebhookUrl,
   ssmWebhookUrl,
 } from '../../lib/aws/webhookSecret';
-import { renderAlert } from '../../lib/domain/renderAlert';
-import { renderSlack } from '../../lib/domain/slackMessage';
+import { snsPublication } from '../../lib/channels/publish';
+import { renderSlack } from '../../lib/channels/slack';
+import { resultMessage } from '../../lib/domain/topicMessage';
 import type { CheckResult } from '../../lib/domain/types';
 import { scenarioFixtures } from '../golden/fixtures';
 import { startFakeAws, type FakeAws } from '../support/fakeAws';
@@ -67,8 +68,9 @@ function snsEvent(...results: CheckResult[]): SNSEvent {
         Type: 'Notification',
         MessageId: `message-${i}`,
         TopicArn: 'arn:aws:sns:eu-west-1:111122223333:alerts',
-        Subject: renderAlert(r).subject,
-        Message: (JSON.parse(renderAlert(r).message) as Record<string, string>).lambda!,
+        Subject: snsPublication(resultMessage(r)).subject,
+        // A lambda subscription gets the `default` key of the JSON-structured publish.
+        Message: (JSON.parse(snsPublication(resultMessage(r)).message) as Record<string, string>).default!,
         Timestamp: '2026-10-05T14:05:01.000Z',
         SignatureVersion: '1',
         Signature: 'EXAMPLE',
@@ -95,7 +97,8 @@ function notifier(overrides: Partial<SlackNotifierDeps> = {}) {
     log: {
       info: (...args: unknown[]) => void logged.push(JSON.stringify(args)),
       warn: (...args: unknown[]) => void logged.push(JSON.stringify(args)),
-    } as SlackNotifierDeps['log'],
+      error: (...args: unknown[]) => void logged.push(JSON.stringify(args)),
+    },
     post: { sleep: async (ms) => void slept.push(ms) },
     ...overrides,
   });
@@ -134,10 +137,10 @@ beforeEach(() => {
 describe('Slack notifier', () => {
   it('200 ok: posts the Block Kit rendering of the alert to the URL from SSM', async () => {
     const out = await notifier()(snsEvent(drift), lambdaContext());
-    expect(out).toEqual({ posted: 1, skipped: 0 });
+    expect(out).toEqual({ posted: 1, skipped: 0, notPosted: 0 });
     expect(slack.received).toHaveLength(1);
     expect(slack.received[0]!.path).toBe(SECRET_PATH);
-    expect(slack.received[0]!.body).toEqual(JSON.parse(JSON.stringify(renderSlack(drift))));
+    expect(slack.received[0]!.body).toEqual(JSON.parse(JSON.stringify(renderSlack(resultMessage(drift)))));
   });
 
   it('reads the webhook URL from SSM once and reuses it while warm', async () => {
@@ -190,7 +193,7 @@ describe('Slack notifier', () => {
 
   it('skips alerts below the minimum severity without calling Slack', async () => {
     const out = await notifier({ minSeverity: 'high' })(snsEvent(restored, drift), lambdaContext());
-    expect(out).toEqual({ posted: 1, skipped: 1 });
+    expect(out).toEqual({ posted: 1, skipped: 1, notPosted: 0 });
     expect(slack.received).toHaveLength(1);
   });
 
@@ -202,11 +205,11 @@ describe('Slack notifier', () => {
     expect(slack.received).toHaveLength(0);
   });
 
-  it('rejects a message that is not an mfa-delete-guard alert', async () => {
+  it('posts a message that is not an mfa-delete-guard alert as unrecognised, once, and returns', async () => {
     const event = snsEvent(drift);
     event.Records[0]!.Sns.Message = 'plain text';
-    await expect(notifier()(event, lambdaContext())).rejects.toMatchObject({ name: 'AlertMessageError' });
-    expect(slack.received).toHaveLength(0);
+    await expect(notifier()(event, lambdaContext())).resolves.toMatchObject({ posted: 1 });
+    expect(JSON.stringify(slack.received[0]!.body)).toContain('Unrecognised message on the alert topic');
   });
 });
 
@@ -222,7 +225,7 @@ describe('the Lambda handler, wired from its environment', () => {
     fake.reset();
     const { handler } = await import('../../functions/slackNotifier');
     const out = await handler(snsEvent(restored, drift), lambdaContext());
-    expect(out).toEqual({ posted: 1, skipped: 1 });
+    expect(out).toEqual({ posted: 1, skipped: 1, notPosted: 0 });
     expect(slack.received.map((r) => r.path)).toEqual([SECRET_PATH]);
     const ssmCall = fake.requests.find((r) => r.operation === 'GetParameter');
     expect(JSON.parse(ssmCall?.body ?? '{}')).toEqual({ Name: PARAMETER, WithDecryption: true });

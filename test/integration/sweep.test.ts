@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { ListBucketsCommandOutput, S3Client } from '@aws-sdk/client-s3';
 import { S3ClientPool, newEventBridgeClient, newSnsClient } from '../../lib/aws/clients';
 import { TransientAwsError } from '../../lib/aws/errors';
-import { SNS_MESSAGE_MAX_BYTES } from '../../lib/domain/digest';
+import { SNS_MESSAGE_MAX_BYTES } from '../../lib/domain/snsMessage';
 import type { GuardDeps } from '../../lib/guard';
 import { listBucketPages } from '../../lib/aws/listBuckets';
 import {
@@ -201,7 +201,8 @@ describe('sweep', () => {
     const { included, leftOut } = report.sweep.digest;
     expect(included).toBeGreaterThan(10);
     expect(included + leftOut).toBe(N);
-    const text = (JSON.parse(published?.Message ?? '{}') as { default: string }).default;
+    // The email text is under `email`; `default` is the machine copy the Slack notifier reads.
+    const text = (JSON.parse(published?.Message ?? '{}') as { email: string }).email;
     expect(text).toContain(`${leftOut.toLocaleString('en-US')} left out to fit the 256 KB message limit`);
     expect(text.match(/----- paste from here -----/g)).toHaveLength(included);
     expect(fake.putEvents).toHaveLength(N);

@@ -21,7 +21,13 @@ function drift(i: number, suspended: boolean): CheckResult {
     versioning: { status: suspended ? 'Suspended' : 'Enabled', mfaDelete: 'Disabled' },
     findings: [{ code: 'mfa-delete-disabled', message: 'MFA delete is off.' }],
     remediation: remediationScript(
-      { bucket, account: ACCOUNT, region: 'eu-west-1', lifecycle: i % 3 === 0 },
+      {
+        bucket,
+        account: ACCOUNT,
+        region: 'eu-west-1',
+        versioning: suspended ? 'Suspended' : 'Enabled',
+        mfaDelete: 'Disabled',
+      },
       { profile: 'root_user' },
     ),
     alerted: false,

@@ -1,11 +1,10 @@
 // The sweep digest as an AWS Chatbot custom notification: the counts and the ten worst buckets. Chat is
 // no place for a dozen root scripts: the email digest carries them, and the next steps say where the rest is.
-import { digestSubject } from '../../domain/digest';
+import { countedStatuses, digestSubject } from '../../domain/digest';
 import { headline, type ChatbotNotification } from '../../domain/renderAlert';
-import { chatSafe } from '../../domain/snsMessage';
+import { chatPlain } from '../../domain/snsMessage';
 import { cleanText } from '../../domain/text';
 import type { DigestMessage } from '../../domain/topicMessage';
-import { STATUSES } from '../../domain/types';
 
 const CHAT_BUCKETS = 10;
 const n = (x: number) => x.toLocaleString('en-US');
@@ -15,10 +14,10 @@ export function chatbotDigest(d: DigestMessage): ChatbotNotification {
   const needsPerson = d.attention.length + d.leftOut;
   const top = d.attention
     .slice(0, CHAT_BUCKETS)
-    .map((r) => `- ${chatSafe(cleanText(headline(r), 120))} (${r.region ?? '?'})`);
+    .map((r) => `- ${chatPlain(cleanText(headline(r), 120))} (${r.region ?? '?'})`);
   const shown = Math.min(CHAT_BUCKETS, d.attention.length);
   const more = needsPerson > shown ? [`…and ${n(needsPerson - shown)} more`] : [];
-  const counts = STATUSES.filter((st) => (d.counts[st] ?? 0) > 0)
+  const counts = countedStatuses(d.counts)
     .map((st) => `${st} ${n(d.counts[st] ?? 0)}`)
     .join(' · ');
   return {
@@ -27,7 +26,7 @@ export function chatbotDigest(d: DigestMessage): ChatbotNotification {
     id: `mfa-delete-guard-sweep-${d.account ?? 'unknown'}-${d.finishedAt}`,
     content: {
       textType: 'client-markdown',
-      title: `${needsPerson ? ':rotating_light:' : ':large_green_circle:'} ${chatSafe(subject)}`,
+      title: `${needsPerson ? ':rotating_light:' : ':large_green_circle:'} ${chatPlain(subject)}`,
       description: [`*Swept:* ${n(d.total)} buckets  *Counts:* ${counts || 'none'}`, ...top, ...more].join(
         '\n',
       ),

@@ -9,10 +9,14 @@ const n = (x: number) => x.toLocaleString('en-US');
 export function emailDigest(d: DigestMessage): EmailRendering {
   const subject = digestSubject(d);
   const needsPerson = d.attention.length + d.leftOut;
+  // A time-based code is accepted once: each block asks for its own, so buckets are fixed one by one.
+  const howTo = d.attention.some((r) => r.remediation)
+    ? 'Fix the buckets one at a time: for each block, export MFA_CODE=<a fresh code from the root MFA device>, then paste that block alone (in a terminal you may paste it without MFA_CODE and type the code when asked).\n\n'
+    : '';
   const heading =
     needsPerson === 0
       ? 'Nothing needs a person.\n'
-      : `NEEDS A PERSON, WORST FIRST (${n(needsPerson)}${d.leftOut ? `; ${n(d.leftOut)} left out to fit the 256 KB message limit: to see them all, ${d.seeAll}` : ''})\n\n`;
+      : `NEEDS A PERSON, WORST FIRST (${n(needsPerson)}${d.leftOut ? `; ${n(d.leftOut)} left out to fit the 256 KB message limit: to see them all, ${d.seeAll}` : ''})\n\n${howTo}`;
   const text = [
     subject,
     '',

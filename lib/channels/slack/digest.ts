@@ -10,33 +10,11 @@ import {
 } from '../../domain/slackMessage';
 import { cleanText } from '../../domain/text';
 import type { DigestMessage } from '../../domain/topicMessage';
-import type { CheckResult, Status } from '../../domain/types';
+import type { CheckResult } from '../../domain/types';
+import { countedStatuses, verdict } from '../../domain/digest';
 import { context, header, section } from './notices';
 
 const n = (x: number) => x.toLocaleString('en-US');
-
-/** Display order of the counts; a Record so that a new status cannot be forgotten here. */
-const COUNT_ORDER: Record<Status, number> = {
-  drift: 0,
-  unverified: 1,
-  'attempt-failed': 2,
-  restored: 3,
-  compliant: 4,
-  exempt: 5,
-  'not-required': 6,
-  gone: 7,
-  'invalid-input': 8,
-  ignored: 9,
-};
-
-export function digestVerdict(d: DigestMessage): string {
-  const drift = d.counts.drift ?? 0;
-  const unverified = d.counts.unverified ?? 0;
-  if (!drift && !unverified) return `all ${n(d.total)} buckets OK`;
-  return [drift && `${n(drift)} in drift`, unverified && `${n(unverified)} unverified`]
-    .filter(Boolean)
-    .join(', ');
-}
 
 function bucketBlocks(r: CheckResult, index: number): SlackBlock[] {
   const where = `${r.region ?? 'unknown Region'}${r.account ? `, account ${r.account}` : ''}`;
@@ -60,11 +38,9 @@ function bucketBlocks(r: CheckResult, index: number): SlackBlock[] {
 export function slackDigest(d: DigestMessage): SlackMessage {
   const needsPerson = d.attention.length + d.leftOut;
   const emoji = needsPerson ? SEVERITY_EMOJI[d.severity] : SEVERITY_EMOJI.info;
-  const counts = (Object.keys(COUNT_ORDER) as Status[])
-    .sort((a, b) => COUNT_ORDER[a] - COUNT_ORDER[b])
-    .filter((s) => (d.counts[s] ?? 0) > 0);
+  const counts = countedStatuses(d.counts);
   const head: SlackBlock[] = [
-    header(`${emoji} S3 MFA delete sweep: ${digestVerdict(d)}`),
+    header(`${emoji} S3 MFA delete sweep: ${verdict(d)}`),
     section(
       slackEscape(
         `Swept ${n(d.total)} buckets${d.account ? ` of account ${d.account}` : ''} from ${cleanText(d.startedAt, 40)} to ${cleanText(d.finishedAt, 40)}.`,
@@ -94,7 +70,7 @@ export function slackDigest(d: DigestMessage): SlackMessage {
   };
   if (!needsPerson)
     return {
-      text: slackEscape(`S3 MFA delete sweep: ${digestVerdict(d)}`),
+      text: slackEscape(`S3 MFA delete sweep: ${verdict(d)}`),
       blocks: [...head, section('Nothing needs a person.'), ...tail(0)],
     };
 
@@ -108,7 +84,7 @@ export function slackDigest(d: DigestMessage): SlackMessage {
     shown++;
   }
   return {
-    text: slackEscape(`S3 MFA delete sweep: ${digestVerdict(d)}${d.account ? ` (${d.account})` : ''}`),
+    text: slackEscape(`S3 MFA delete sweep: ${verdict(d)}${d.account ? ` (${d.account})` : ''}`),
     blocks: [...blocks, ...tail(shown)],
   };
 }
