@@ -46,6 +46,10 @@ describe('serverless invoke local --stage local', () => {
         'local',
         '--stage',
         'local',
+        // The function's Region differs from the local stage's topic (us-east-1): the publish must still go
+        // to the topic's Region, as SNS requires.
+        '--region',
+        'eu-west-1',
         '-f',
         'check',
         '--path',
@@ -71,6 +75,9 @@ describe('serverless invoke local --stage local', () => {
     // The local stage's literal topic ARN, with no CloudFormation lookup.
     expect(fake.published.map((p) => p.TopicArn)).toEqual([
       'arn:aws:sns:us-east-1:111122223333:mfa-delete-guard-local-alerts',
+    ]);
+    expect(fake.requests.filter((r) => r.operation === 'Publish').map((r) => r.region)).toEqual([
+      'us-east-1',
     ]);
     expect(fake.putEvents).toHaveLength(1);
     // No function ARN under invoke local: the account the record must come from was asked of STS.

@@ -122,7 +122,8 @@ beforeAll(async () => {
     taskRoot: codeDir(packageDir, fn.zip),
     account: ACCOUNT,
     region: REGION,
-    resolvedEnvironment: {},
+    // The notifier ignores the guard's variables (provider-wide); they only need a value.
+    resolvedEnvironment: { ALERT_TOPIC_ARN: `arn:aws:sns:${REGION}:${ACCOUNT}:mfa-delete-guard-prod-alerts` },
     extraEnvironment: { AWS_ENDPOINT_URL: moto.url, SLACK_WEBHOOK_PARAMETER: PARAMETER },
   });
   digestMessage = await sweepDigest();
