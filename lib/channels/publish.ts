@@ -7,7 +7,7 @@ import type { DigestMessage, TopicMessage } from '../domain/topicMessage';
 import type { SnsProtocolKey } from './channel';
 import { chatbotChannel } from './chatbot';
 import { emailChannel } from './email';
-import { machineChannel, truncatedMachine } from './machine';
+import { MACHINE_DIGEST_SCRIPTS, machineChannel, truncatedMachine } from './machine';
 
 export interface SnsPublication {
   subject: string;
@@ -72,6 +72,7 @@ export function digestPublication(
     counts: s.counts,
     severity: worstSeverity(sorted),
     attention: sorted.slice(0, k),
+    scripts: k,
     leftOut: sorted.length - k,
     seeAll: s.seeAll,
   });
@@ -80,12 +81,13 @@ export function digestPublication(
     return { ...compose({ kind: 'digest', digest }), digest, included: k, leftOut: sorted.length - k };
   };
   // Estimate how many fit from each bucket's cost in both copies (the machine copy is JSON inside a JSON
-  // string: escaped twice), then correct the estimate against the real rendering.
+  // string: escaped twice; past the first few it has no script), then correct it against the rendering.
   const base = publish(0);
   let used = base.bytes;
   let k = 0;
   for (const r of sorted) {
-    const cost = jsonBytes(bucketSection(r, k + 1)) + jsonBytes(JSON.stringify(r)) + 1;
+    const machine = k < MACHINE_DIGEST_SCRIPTS ? r : { ...r, remediation: undefined };
+    const cost = jsonBytes(bucketSection(r, k + 1)) + jsonBytes(JSON.stringify(machine)) + 1;
     if (used + cost > budget) break;
     used += cost;
     k++;

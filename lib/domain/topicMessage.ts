@@ -36,6 +36,11 @@ export interface DigestMessage {
   severity: Severity;
   /** Buckets that need a person and fitted in the message, worst first. */
   attention: CheckResult[];
+  /**
+   * How many of `attention`, from the first, carry their root script. The email digest carries every one;
+   * the machine copy only the first few, so that a script is not paid for twice in SNS's 256 KB.
+   */
+  scripts: number;
   /** Buckets that need a person but were left out to stay within SNS's size limit. */
   leftOut: number;
   /** Where every bucket can be seen: commands that work where the reader is. */
@@ -142,6 +147,7 @@ const machineDigest = z.object({
   counts: z.partialRecord(status, z.number().int().nonnegative()),
   severity,
   attention: z.array(checkResultSchema),
+  scripts: z.number().int().nonnegative(),
   leftOut: z.number().int().nonnegative(),
   seeAll: z.string(),
 });

@@ -1,6 +1,9 @@
 // The guard's SNS publish: every SNS-delivered channel under its protocol key, within 256 KB.
 import { describe, expect, it } from 'vitest';
+import { MACHINE_DIGEST_SCRIPTS } from '../../lib/channels/machine';
 import { digestPublication, snsPublication } from '../../lib/channels/publish';
+import { renderSlack } from '../../lib/channels/slack';
+import { slackLimitViolations } from '../../lib/domain/slackMessage';
 import { SNS_MESSAGE_MAX_BYTES } from '../../lib/domain/snsMessage';
 import { remediationScript } from '../../lib/domain/remediationScript';
 import { classifyTopicMessage, newTestAlert, resultMessage } from '../../lib/domain/topicMessage';
@@ -100,6 +103,18 @@ describe('digestPublication', () => {
     if (back.kind === 'digest') {
       expect(back.digest.attention.map((r) => r.bucket)).toEqual(p.digest.attention.map((r) => r.bucket));
       expect(back.digest).toMatchObject({ leftOut: p.leftOut, severity: 'critical', total: 5_100 });
+      // Only the first few carry their script in the machine copy: the email has every one.
+      expect(back.digest.scripts).toBe(MACHINE_DIGEST_SCRIPTS);
+      expect(back.digest.attention.map((r) => r.remediation !== undefined)).toEqual(
+        p.digest.attention.map((_, i) => i < MACHINE_DIGEST_SCRIPTS),
+      );
+      // Slack shows those in full, lists the others that fitted, and counts the rest.
+      const slack = renderSlack(back);
+      expect(slackLimitViolations(slack)).toEqual([]);
+      const text = JSON.stringify(slack);
+      expect(text.match(/put-bucket-versioning/g)?.length).toBe(MACHINE_DIGEST_SCRIPTS);
+      expect(text).toContain('Also needing a person (their scripts are in the email digest)');
+      expect(text).toMatch(/more buckets need a person\. To see them all:/);
     }
     const chat = JSON.parse(k.https!) as { content: { description: string } };
     expect(chat.content.description).toContain('4,990 more');

@@ -33,6 +33,7 @@ const digest: DigestMessage = {
   counts: { drift: 1, compliant: 119 },
   severity: 'critical',
   attention: [result('cloudtrail-mfa-delete-disabled')],
+  scripts: 1,
   leftOut: 0,
   seeAll: 'npm run cli -- check --all',
 };

@@ -8,6 +8,12 @@ import type { SnsChannel } from '../channel';
 
 const FIELD_MAX = 256;
 
+/**
+ * Buckets of a digest whose machine copy keeps the root script: as many as a Slack digest shows in full.
+ * The email digest has them all; a script costs twice as much again inside the machine JSON.
+ */
+export const MACHINE_DIGEST_SCRIPTS = 5;
+
 export function renderMachine(m: TopicMessage): Record<string, unknown> {
   switch (m.kind) {
     case 'alert':
@@ -15,8 +21,15 @@ export function renderMachine(m: TopicMessage): Record<string, unknown> {
       const { source, ...rest } = machineAlert(m.result);
       return { source, kind: 'alert', ...rest };
     }
-    case 'digest':
-      return machineDigestOf(m.digest);
+    case 'digest': {
+      const scripts = Math.min(m.digest.scripts, MACHINE_DIGEST_SCRIPTS);
+      const attention = m.digest.attention.map((r, i) => {
+        if (i < scripts || !r.remediation) return r;
+        const { remediation: _script, ...rest } = r;
+        return rest;
+      });
+      return machineDigestOf({ ...m.digest, attention, scripts });
+    }
     case 'test':
       return machineTestOf(m.test);
     case 'alarm':

@@ -1,5 +1,6 @@
-// The sweep digest in Slack: counts, then the buckets that need a person worst first (each drift with its
-// root-user script), as many as Block Kit's 50 blocks hold; the rest are counted with where to see them.
+// The sweep digest in Slack: counts, then the buckets that need a person worst first: the first few with
+// their root-user script (as many as the machine copy carries and Block Kit's 50 blocks hold), the others
+// one line each; those left out of the message are counted, with where to see them.
 import { headline, SEVERITY_EMOJI } from '../../domain/renderAlert';
 import {
   scriptSections,
@@ -74,14 +75,30 @@ export function slackDigest(d: DigestMessage): SlackMessage {
       blocks: [...head, section('Nothing needs a person.'), ...tail(0)],
     };
 
-  // Buckets worst first (the order of the machine form), as many as fit with the tail below them.
+  // Buckets worst first (the order of the machine form): those that carry their script in full, while
+  // they fit; then the others that fitted in the message, one line each (their scripts are in the email).
   const blocks: SlackBlock[] = [...head, { type: 'divider' }];
+  const reserve = 1 + tail(0).length; // the one-line list and the tail
   let shown = 0;
-  for (const r of d.attention) {
+  for (const r of d.attention.slice(0, d.scripts)) {
     const more = bucketBlocks(r, shown + 1);
-    if (blocks.length + more.length + tail(shown + 1).length > SLACK_LIMITS.blocks) break;
+    if (blocks.length + more.length + reserve > SLACK_LIMITS.blocks) break;
     blocks.push(...more);
     shown++;
+  }
+  const lines: string[] = [];
+  let used = 0;
+  for (const r of d.attention.slice(shown)) {
+    const line = `${shown + lines.length + 1}. [${r.severity.toUpperCase()}] ${slackEscape(cleanText(headline(r), 120))} (${slackEscape(r.region ?? 'unknown Region')})`;
+    if (used + line.length + 1 > SLACK_LIMITS.sectionText - 200) break;
+    lines.push(line);
+    used += line.length + 1;
+  }
+  if (lines.length) {
+    blocks.push(
+      section(`*Also needing a person (their scripts are in the email digest):*\n${lines.join('\n')}`),
+    );
+    shown += lines.length;
   }
   return {
     text: slackEscape(`S3 MFA delete sweep: ${verdict(d)}${d.account ? ` (${d.account})` : ''}`),
