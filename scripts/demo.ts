@@ -6,7 +6,7 @@ import { lambdaContext } from '../test/support/lambdaContext';
 import { arrange, loadEvent, scenarioFile } from '../test/support/scenarios';
 import { renderSlack } from '../lib/channels/slack';
 import { classifyTopicMessage } from '../lib/domain/topicMessage';
-import type { SlackMessage } from '../lib/domain/slackMessage';
+import type { SlackMessage } from '../lib/channels/slack/blockKit';
 
 /** Block Kit as a terminal would show it: block texts in order, entities decoded. */
 function slackPreview(message: SlackMessage): string {

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Mrkdwn, SlackBlock, SlackMessage } from '../lib/domain/slackMessage';
+import type { Mrkdwn, SlackBlock, SlackMessage } from '../lib/channels/slack/blockKit';
 
 const DEFAULT_DIRS = [
   'test/golden/cloudtrail-mfa-delete-disabled',

@@ -2,20 +2,13 @@
 // alarms, test alerts, and messages we cannot vouch for. Our sentences are trusted; every value taken from
 // the message is marked untrusted, and each channel escapes it for its own markup.
 import { alarmAdvice, alarmConsoleLink, type AlarmNotification } from '../domain/alarmNotification';
+import { fact, type Fact } from '../domain/alertText';
 import { isAccountId, isRegion } from '../domain/awsIds';
 import type { ForeignMessage, TestAlert } from '../domain/topicMessage';
 import { snsSubject } from '../domain/snsMessage';
 import { cleanText } from '../domain/text';
 
-/** A labelled value; `untrusted` values came from the message and must be escaped before any markup. */
-export interface Fact {
-  label: string;
-  value: string;
-  untrusted: boolean;
-}
-
-export const fact = (label: string, value: string | undefined, untrusted = false): Fact[] =>
-  value ? [{ label, value, untrusted }] : [];
+export type { Fact };
 
 /** SNS and email subjects: ASCII, one line, under 100 characters. */
 export const subjectLine = (text: string): string => snsSubject(cleanText(text, 1000));

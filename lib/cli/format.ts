@@ -1,4 +1,4 @@
-import { headline } from '../domain/renderAlert';
+import { headline } from '../domain/alertText';
 import { cleanText } from '../domain/text';
 import type { CheckResult, Report } from '../domain/types';
 

@@ -2,7 +2,7 @@
 // counts, the subject and one bucket's text section. The renderings are in lib/channels/<name>/digest.ts;
 // lib/channels/publish.ts fits the digest into one SNS message.
 import { SEVERITY_RANK } from './decide';
-import { headline } from './renderAlert';
+import { headline } from './alertText';
 import { snsSubject } from './snsMessage';
 import { cleanText } from './text';
 import type { CheckResult, Severity, Status } from './types';

@@ -4,7 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SlackWebhookError } from '../../lib/aws/postSlack';
+import { SlackWebhookError } from '../../lib/channels/slack/deliver';
 import { snsPublication } from '../../lib/channels/publish';
 import { renderSlack } from '../../lib/channels/slack';
 import { createSlackNotifier, type SlackNotifierDeps } from '../../lib/channels/slack/notifier';

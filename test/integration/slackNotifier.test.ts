@@ -7,7 +7,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import type { SNSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackNotifier, type SlackNotifierDeps } from '../../lib/channels/slack/notifier';
-import { SlackWebhookError } from '../../lib/aws/postSlack';
+import { SlackWebhookError } from '../../lib/channels/slack/deliver';
 import {
   WebhookSecretError,
   allowedHostsFromEnv,

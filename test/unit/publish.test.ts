@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { MACHINE_DIGEST_SCRIPTS } from '../../lib/channels/machine';
 import { digestPublication, snsPublication } from '../../lib/channels/publish';
 import { renderSlack } from '../../lib/channels/slack';
-import { slackLimitViolations } from '../../lib/domain/slackMessage';
+import { slackLimitViolations } from '../../lib/channels/slack/blockKit';
 import { SNS_MESSAGE_MAX_BYTES } from '../../lib/domain/snsMessage';
 import { remediationScript } from '../../lib/domain/remediationScript';
 import { classifyTopicMessage, newTestAlert, resultMessage } from '../../lib/domain/topicMessage';

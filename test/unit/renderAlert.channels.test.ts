@@ -2,13 +2,12 @@
 // wording a responder reads first.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { actorLabel, renderAlert, renderChatbot, renderText } from '../../lib/domain/renderAlert';
-import {
-  renderSlack,
-  slackLimitViolations,
-  SLACK_LIMITS,
-  type SlackBlock,
-} from '../../lib/domain/slackMessage';
+import { renderChatbot } from '../../lib/channels/chatbot/alert';
+import { renderText } from '../../lib/channels/email/alert';
+import { renderSlack } from '../../lib/channels/slack/alert';
+import { actorLabel } from '../../lib/domain/alertText';
+import { renderAlert } from '../support/renderAlert';
+import { slackLimitViolations, SLACK_LIMITS, type SlackBlock } from '../../lib/channels/slack/blockKit';
 import { consoleLinks } from '../../lib/domain/consoleLinks';
 import { edgeFixtures, scenarioFixtures } from '../golden/fixtures';
 

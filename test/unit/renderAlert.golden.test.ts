@@ -3,8 +3,8 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderAlert } from '../../lib/domain/renderAlert';
-import { renderSlack } from '../../lib/domain/slackMessage';
+import { renderSlack } from '../../lib/channels/slack/alert';
+import { renderAlert } from '../support/renderAlert';
 import { edgeFixtures, scenarioFixtures } from '../golden/fixtures';
 
 const GOLDEN_DIR = join(__dirname, '..', 'golden');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { snsPublication } from '../../lib/channels/publish';
 import { renderSlack } from '../../lib/channels/slack';
-import { slackLimitViolations } from '../../lib/domain/slackMessage';
+import { slackLimitViolations } from '../../lib/channels/slack/blockKit';
 import { TOPIC_MESSAGE_KINDS } from '../../lib/domain/topicMessage';
 import { topicFixtures } from '../golden/topicFixtures';
 

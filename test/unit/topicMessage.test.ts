@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { renderAlert } from '../../lib/domain/renderAlert';
+import { renderAlert } from '../support/renderAlert';
 import {
   MESSAGE_EXCERPT_MAX,
   classifyTopicMessage,
@@ -23,7 +23,7 @@ import {
 const fixtures = scenarioFixtures();
 const result = (name: string) => fixtures.find((f) => f.name === name)!.result;
 const lambdaCopy = (r: ReturnType<typeof result>) =>
-  (JSON.parse(renderAlert(r).message) as Record<string, string>).lambda!;
+  (JSON.parse(renderAlert(r).message) as Record<string, string>).default!;
 
 const digest: DigestMessage = {
   account: '111122223333',

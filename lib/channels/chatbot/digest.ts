@@ -1,10 +1,11 @@
 // The sweep digest as an AWS Chatbot custom notification: the counts and the ten worst buckets. Chat is
 // no place for a dozen root scripts: the email digest carries them, and the next steps say where the rest is.
 import { countedStatuses, digestSubject } from '../../domain/digest';
-import { headline, type ChatbotNotification } from '../../domain/renderAlert';
+import { headline } from '../../domain/alertText';
 import { chatPlain } from '../../domain/snsMessage';
 import { cleanText } from '../../domain/text';
 import type { DigestMessage } from '../../domain/topicMessage';
+import type { ChatbotNotification } from './notification';
 
 const CHAT_BUCKETS = 10;
 const n = (x: number) => x.toLocaleString('en-US');

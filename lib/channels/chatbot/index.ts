@@ -1,10 +1,11 @@
 // AWS Chatbot (Amazon Q Developer in chat applications), for Slack and Microsoft Teams channels alike: a
 // custom notification under the `https` key, the protocol Chatbot subscribes with.
 // https://docs.aws.amazon.com/chatbot/latest/adminguide/custom-notifs.html
-import { renderChatbot as renderResult, type ChatbotNotification } from '../../domain/renderAlert';
 import type { TopicMessage } from '../../domain/topicMessage';
 import type { SnsChannel } from '../channel';
+import { renderChatbot as renderResult } from './alert';
 import { chatbotDigest } from './digest';
+import type { ChatbotNotification } from './notification';
 import { chatbotAlarm, chatbotForeign, chatbotTest } from './notices';
 
 export function renderChatbot(m: TopicMessage): ChatbotNotification {

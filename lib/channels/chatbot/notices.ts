@@ -3,7 +3,6 @@
 // Untrusted values go in inline code with chatSafe's look-alikes: Chatbot re-renders client-markdown per
 // platform, and no escape works in all of them.
 import type { AlarmNotification } from '../../domain/alarmNotification';
-import type { ChatbotNotification } from '../../domain/renderAlert';
 import { chatSafe } from '../../domain/snsMessage';
 import type { ForeignMessage, TestAlert } from '../../domain/topicMessage';
 import { asciiOnly } from '../../domain/text';
@@ -19,11 +18,9 @@ import {
   foreignSummary,
   testFacts,
   testSummary,
-  type Fact,
 } from '../words';
-
-export const chatFact = (f: Fact): string =>
-  `*${f.label}:* ${f.untrusted ? `\`${chatSafe(f.value)}\`` : chatSafe(f.value)}`;
+import { chatFact } from './alert';
+import type { ChatbotNotification } from './notification';
 
 function notification(opts: {
   id: string;

@@ -1,7 +1,8 @@
 // Email: plain text under the `email` key of the guard's publish (SNS email subscriptions).
-import { alertSubject, renderText } from '../../domain/renderAlert';
+import { alertSubject } from '../../domain/alertText';
 import type { TopicMessage } from '../../domain/topicMessage';
 import type { SnsChannel } from '../channel';
+import { renderText } from './alert';
 import { emailDigest } from './digest';
 import { emailAlarm, emailForeign, emailTest, type EmailRendering } from './notices';
 

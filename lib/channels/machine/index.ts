@@ -1,10 +1,10 @@
 // The machine channel: one JSON document per topic message, for SQS, Lambda, HTTP and email-json
 // subscribers: the `default` key of the guard's JSON-structured publishes, which SNS sends to every
 // protocol without a key of its own. Every kind carries `source` and `kind` (lib/domain/topicMessage.ts).
-import { machineAlert } from '../../domain/renderAlert';
 import { cleanText } from '../../domain/text';
 import { MESSAGE_SOURCE, machineDigestOf, machineTestOf, type TopicMessage } from '../../domain/topicMessage';
 import type { SnsChannel } from '../channel';
+import { machineAlert } from './alert';
 
 const FIELD_MAX = 256;
 
@@ -17,10 +17,8 @@ export const MACHINE_DIGEST_SCRIPTS = 5;
 export function renderMachine(m: TopicMessage): Record<string, unknown> {
   switch (m.kind) {
     case 'alert':
-    case 'notice': {
-      const { source, ...rest } = machineAlert(m.result);
-      return { source, kind: 'alert', ...rest };
-    }
+    case 'notice':
+      return { ...machineAlert(m.result) };
     case 'digest': {
       const scripts = Math.min(m.digest.scripts, MACHINE_DIGEST_SCRIPTS);
       const attention = m.digest.attention.map((r, i) => {

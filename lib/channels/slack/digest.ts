@@ -1,19 +1,20 @@
 // The sweep digest in Slack: counts, then the buckets that need a person worst first: the first few with
 // their root-user script (as many as the machine copy carries and Block Kit's 50 blocks hold), the others
 // one line each; those left out of the message are counted, with where to see them.
-import { headline, SEVERITY_EMOJI } from '../../domain/renderAlert';
-import {
-  scriptSections,
-  slackEscape,
-  SLACK_LIMITS,
-  type SlackBlock,
-  type SlackMessage,
-} from '../../domain/slackMessage';
+import { headline, SEVERITY_EMOJI } from '../../domain/alertText';
 import { cleanText } from '../../domain/text';
 import type { DigestMessage } from '../../domain/topicMessage';
 import type { CheckResult } from '../../domain/types';
 import { countedStatuses, verdict } from '../../domain/digest';
-import { context, header, section } from './notices';
+import {
+  SLACK_LIMITS,
+  scriptSections,
+  section,
+  slackEscape,
+  type SlackBlock,
+  type SlackMessage,
+} from './blockKit';
+import { context, header } from './notices';
 
 const n = (x: number) => x.toLocaleString('en-US');
 

@@ -1,7 +1,8 @@
 // Slack incoming webhook: Block Kit, posted by the Slack notifier function subscribed to the topic.
-import { renderSlack as renderResult, type SlackMessage } from '../../domain/slackMessage';
 import type { TopicMessage } from '../../domain/topicMessage';
 import type { Channel } from '../channel';
+import { renderSlack as renderResult } from './alert';
+import type { SlackMessage } from './blockKit';
 import { slackDigest } from './digest';
 import { slackAlarm, slackForeign, slackTest } from './notices';
 

@@ -4,11 +4,15 @@
 import type { AlarmNotification } from '../../domain/alarmNotification';
 import {
   SLACK_LIMITS,
+  bounded,
+  button,
+  section,
+  slackCode,
   slackEscape,
-  type LinkButton,
+  slackFact,
   type SlackBlock,
   type SlackMessage,
-} from '../../domain/slackMessage';
+} from './blockKit';
 import type { ForeignMessage, TestAlert } from '../../domain/topicMessage';
 import {
   UNRECOGNISED_HEADLINE,
@@ -28,25 +32,9 @@ import {
   type Fact,
 } from '../words';
 
-/** Cut to `max` characters without leaving half an entity (`&am`) at the end. */
-export function bounded(text: string, max: number): string {
-  if (text.length <= max) return text;
-  return `${text.slice(0, max - 1).replace(/&[a-z]{0,4}$/, '')}…`;
-}
-
-export const slackCode = (value: string): string => `\`${slackEscape(value.replace(/`/g, "'"))}\``;
-
-export const slackFact = (f: Fact): string =>
-  `*${f.label}:*\n${f.untrusted ? slackCode(f.value) : slackEscape(f.value)}`;
-
 export const header = (text: string): SlackBlock => ({
   type: 'header',
   text: { type: 'plain_text', text: bounded(text, SLACK_LIMITS.headerText), emoji: true },
-});
-
-export const section = (text: string): SlackBlock => ({
-  type: 'section',
-  text: { type: 'mrkdwn', text: bounded(text, SLACK_LIMITS.sectionText) },
 });
 
 export function factsSection(title: string, facts: Fact[]): SlackBlock[] {
@@ -65,15 +53,6 @@ export const context = (text: string): SlackBlock => ({
   type: 'context',
   elements: [{ type: 'mrkdwn', text: bounded(slackEscape(text), SLACK_LIMITS.sectionText) }],
 });
-
-export function button(label: string, url: string, actionId: string): LinkButton {
-  return {
-    type: 'button',
-    text: { type: 'plain_text', text: label.slice(0, SLACK_LIMITS.buttonText) },
-    url: url.slice(0, SLACK_LIMITS.url),
-    action_id: actionId,
-  };
-}
 
 export function slackAlarm(a: AlarmNotification): SlackMessage {
   const emoji =

@@ -8,7 +8,6 @@
 // again, and again. An alarm notice is posted once, and a failure is logged; email and Chatbot get it
 // from SNS directly.
 import type { Context, SNSEventRecord, SNSEvent } from 'aws-lambda';
-import { postSlack, type PostSlackOptions } from '../../aws/postSlack';
 import type { WebhookUrlSource } from '../../aws/webhookSecret';
 import {
   classifyTopicMessage,
@@ -18,6 +17,7 @@ import {
 } from '../../domain/topicMessage';
 import type { Severity } from '../../domain/types';
 import { renderSlack } from '.';
+import { postSlack, type PostSlackOptions } from './deliver';
 
 export interface NotifierLog {
   info(message: string, ...extra: Array<Record<string, unknown>>): void;

@@ -1,21 +1,8 @@
-// Slack Block Kit rendering of one alert, for the incoming-webhook notifier
-// (https://api.slack.com/messaging/webhooks).
-// Slack mrkdwn needs &, < and > escaped as entities in every text (they make links and mentions);
-// untrusted identifiers also go in code spans so that `_`, `*` and `~` in them stay literal.
-import { consoleLinks } from './consoleLinks';
-import {
-  runbook,
-  SEVERITY_EMOJI,
-  alertSubject,
-  callerFacts,
-  headline,
-  isShortNotice,
-  liveState,
-  summary,
-  type Fact,
-} from './renderAlert';
-import { cleanText } from './text';
-import type { CheckResult } from './types';
+// The subset of Slack Block Kit the guard posts (https://api.slack.com/reference/block-kit/blocks), its
+// limits, and the helpers every Slack rendering uses. Slack mrkdwn needs &, < and > escaped as entities in
+// every text (they make links and mentions); untrusted values also go in code spans so that `_`, `*` and
+// `~` in them stay literal.
+import type { Fact } from '../../domain/alertText';
 
 export interface PlainText {
   type: 'plain_text';
@@ -62,24 +49,25 @@ export const slackEscape = (value: string): string =>
   value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** An untrusted value as an inline code span; a backtick inside would end the span early. */
-const slackCode = (value: string) => `\`${slackEscape(value.replace(/`/g, "'"))}\``;
+export const slackCode = (value: string): string => `\`${slackEscape(value.replace(/`/g, "'"))}\``;
 
-const slackFact = (f: Fact) => `*${f.label}:*\n${f.untrusted ? slackCode(f.value) : slackEscape(f.value)}`;
+export const slackFact = (f: Fact): string =>
+  `*${f.label}:*\n${f.untrusted ? slackCode(f.value) : slackEscape(f.value)}`;
 
 /** Cut to `max` characters without leaving half an entity (`&am`) at the end. */
-function bounded(text: string, max: number): string {
+export function bounded(text: string, max: number): string {
   if (text.length <= max) return text;
   const cut = text.slice(0, max - 1).replace(/&[a-z]{0,4}$/, '');
   return `${cut}…`;
 }
 
-const section = (text: string): SlackBlock => ({
+export const section = (text: string): SlackBlock => ({
   type: 'section',
   text: { type: 'mrkdwn', text: bounded(text, SLACK_LIMITS.sectionText) },
 });
 
 /** Lines under a title, as many as fit in one section; the rest are counted, not dropped silently. */
-function listSection(title: string, lines: string[], noun: string): SlackBlock {
+export function listSection(title: string, lines: string[], noun: string): SlackBlock {
   const out = [`*${title}*`];
   let used = out[0]!.length;
   let shown = 0;
@@ -113,108 +101,7 @@ export function scriptSections(script: string): SlackBlock[] {
   return chunks.map((chunk) => section(`${fence}\n${chunk}\n${fence}`));
 }
 
-export function renderSlack(r: CheckResult): SlackMessage {
-  const links = consoleLinks(r);
-  const short = isShortNotice(r);
-  const blocks: SlackBlock[] = [
-    {
-      type: 'header',
-      text: {
-        type: 'plain_text',
-        text: bounded(`${SEVERITY_EMOJI[r.severity]} ${headline(r)}`, SLACK_LIMITS.headerText),
-        emoji: true,
-      },
-    },
-  ];
-  const refused = r.findings.find((f) => f.code === 'failed-attempt');
-  blocks.push(
-    section(
-      [
-        `*${r.severity.toUpperCase()}* · ${slackEscape(summary(r))}`,
-        ...(short && refused ? [`*S3 said:* ${slackEscape(cleanText(refused.message, 500))}`] : []),
-      ].join('\n'),
-    ),
-  );
-
-  const fields = [
-    ...callerFacts(r),
-    ...(short
-      ? []
-      : [
-          { label: 'Account', value: r.account ?? 'unknown', untrusted: false },
-          { label: 'Region', value: r.region ?? 'unknown', untrusted: false },
-          { label: 'Live state', value: liveState(r), untrusted: false },
-          ...(r.event?.userAgent
-            ? [{ label: 'User agent', value: cleanText(r.event.userAgent, 200), untrusted: true }]
-            : []),
-          ...(r.reason ? [{ label: 'Reason', value: cleanText(r.reason, 300), untrusted: true }] : []),
-        ]),
-  ].slice(0, SLACK_LIMITS.fields);
-  if (fields.length) {
-    blocks.push({
-      type: 'section',
-      text: { type: 'mrkdwn', text: short ? '*Caller*' : '*Details*' },
-      fields: fields.map((f) => ({ type: 'mrkdwn', text: bounded(slackFact(f), SLACK_LIMITS.fieldText) })),
-    });
-  }
-
-  const buttons: LinkButton[] = [
-    ...(links.bucket ? [button('Open bucket properties', links.bucket, 'open-bucket')] : []),
-    ...(links.cloudTrailEvent
-      ? [button('CloudTrail event', links.cloudTrailEvent, 'open-cloudtrail-event')]
-      : []),
-  ];
-  if (buttons.length) blocks.push({ type: 'actions', elements: buttons });
-
-  if (!short && r.findings.length) {
-    blocks.push(
-      listSection(
-        'Findings',
-        r.findings.map((f) => `• ${slackEscape(cleanText(f.message, 500))}`),
-        'findings',
-      ),
-    );
-  }
-  if (!short && r.remediation) {
-    blocks.push({ type: 'divider' });
-    blocks.push(
-      section(
-        [
-          '*Remediation (root user only)*',
-          ...r.remediation.warnings.map((w) => `:warning: ${slackEscape(w)}`),
-        ].join('\n'),
-      ),
-    );
-    blocks.push(...scriptSections(r.remediation.script));
-  }
-  const steps = short ? undefined : runbook(r);
-  if (steps) {
-    blocks.push(
-      listSection(
-        'Runbook',
-        steps.map((s, i) => `${i + 1}. ${slackEscape(s)}`),
-        'steps',
-      ),
-    );
-  }
-  blocks.push({
-    type: 'context',
-    elements: [
-      {
-        type: 'mrkdwn',
-        text: slackEscape(`mfa-delete-guard · ${r.status} · ${r.trigger} · checked ${r.checkedAt}`),
-      },
-    ],
-  });
-  // The script is split across sections; a runaway split must still leave a postable message.
-  const capped =
-    blocks.length > SLACK_LIMITS.blocks
-      ? [...blocks.slice(0, SLACK_LIMITS.blocks - 1), section('_…message shortened: see the email alert_')]
-      : blocks;
-  return { text: slackEscape(alertSubject(r)), blocks: capped };
-}
-
-function button(label: string, url: string, actionId: string): LinkButton {
+export function button(label: string, url: string, actionId: string): LinkButton {
   return {
     type: 'button',
     text: { type: 'plain_text', text: label.slice(0, SLACK_LIMITS.buttonText) },

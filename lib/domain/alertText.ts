@@ -1,57 +1,13 @@
-// One alert, rendered once per channel: a plain-text email, an AWS Chatbot custom notification, and a
-// machine-readable JSON copy, all in one SNS publish with MessageStructure "json"
-// (https://docs.aws.amazon.com/sns/latest/dg/sns-send-custom-platform-specific-payloads-mobile-devices.html).
-// The Slack Block Kit rendering (slackMessage.ts) is built from the same facts by the webhook notifier.
+// What every channel says about one bucket's alert or notice: the headline, the summary, the facts (each
+// marked trusted or not), the runbook. The channels (lib/channels/<name>/alert.ts) lay them out.
 //
 // Trust: our own sentences, validated bucket names, account IDs and Regions are trusted. Everything the
 // caller of PutBucketVersioning chose (user agent, session name, ARNs, IP, error text) is not: it is
 // cleaned (control and bidi characters), bounded, and escaped for each channel's markup.
 import { partitionOf } from './awsIds';
-import { consoleLinks, type ConsoleLinks } from './consoleLinks';
-import { SNS_MESSAGE_BUDGET, chatSafe, snsSubject } from './snsMessage';
-import { actorSummary, asciiOnly, cleanText, yesNo } from './text';
-import type { CheckResult, Severity, Status } from './types';
-
-export interface RenderedAlert {
-  subject: string;
-  /** Per-protocol messages for SNS `MessageStructure: "json"`. */
-  message: string;
-  messageStructure: 'json';
-  /** The plain-text rendering (the email body), also used for the terminal. */
-  text: string;
-  chatbot: ChatbotNotification;
-}
-
-/** AWS Chatbot / Amazon Q Developer custom notification (https://docs.aws.amazon.com/chatbot/latest/adminguide/custom-notifs.html). */
-export interface ChatbotNotification {
-  version: '1.0';
-  source: 'custom';
-  id: string;
-  content: {
-    textType: 'client-markdown';
-    title: string;
-    description: string;
-    nextSteps: string[];
-    keywords: string[];
-  };
-  metadata: {
-    threadId: string;
-    summary: string;
-    eventType: string;
-    relatedResources: string[];
-    additionalContext: Record<string, string>;
-  };
-}
-
-/** The machine-readable copy (SNS `default`, `sqs`, `lambda`, `http`, `email-json`). */
-export interface MachineAlert {
-  source: 'mfa-delete-guard';
-  status: Status;
-  severity: Severity;
-  links: ConsoleLinks;
-  truncated?: true;
-  result: CheckResult;
-}
+import { snsSubject } from './snsMessage';
+import { actorSummary, cleanText, yesNo } from './text';
+import type { CheckResult, Severity } from './types';
 
 export const SEVERITY_EMOJI: Record<Severity, string> = {
   critical: ':rotating_light:',
@@ -148,7 +104,7 @@ export interface Fact {
   untrusted: boolean;
 }
 
-function fact(label: string, value: string | undefined, untrusted = false): Fact[] {
+export function fact(label: string, value: string | undefined, untrusted = false): Fact[] {
   return value ? [{ label, value, untrusted }] : [];
 }
 
@@ -184,7 +140,7 @@ export function detailFacts(r: CheckResult): Fact[] {
 }
 
 /** The finding that quotes the refused call's error (untrusted text), for the attempt-failed notice. */
-const refusal = (r: CheckResult) => r.findings.find((f) => f.code === 'failed-attempt');
+export const refusal = (r: CheckResult) => r.findings.find((f) => f.code === 'failed-attempt');
 
 /** One or two sentences of our own text; callers add the untrusted parts as facts. */
 export function summary(r: CheckResult): string {
@@ -220,7 +176,7 @@ export function runbook(r: CheckResult): string[] | undefined {
         'Ask the owner of the principal above whether the change was planned. If it was not, treat its credentials as compromised: deactivate its access keys or revoke its role sessions first.',
         r.remediation
           ? `Get the root user of account ${r.account ?? 'unknown'} (with the root MFA device) to run the script above for ${where}: \`export MFA_CODE=<code>\`, then paste it.`
-          : `No script was prepared (the account ID is unknown): run \`npx mfa-delete-guard check --bucket ${r.bucket}${region} --account <12-digit account ID>\` to get one for ${where}.`,
+          : `No script was prepared (the account ID is unknown): run \`npm run cli -- check --bucket ${r.bucket}${region} --account <12-digit account ID>\` from a checkout of mfa-delete-guard to get one for ${where}.`,
         `Check that the verify step prints "MFADelete": "Enabled" for ${where}; a "restored" notice follows in this channel.`,
         'Delete the root access key used for the fix (the script prints the command once the bucket is done).',
       ];
@@ -237,154 +193,4 @@ export function runbook(r: CheckResult): string[] | undefined {
     default:
       return undefined;
   }
-}
-
-// ---------------------------------------------------------------------------------------------- email
-
-const row = (label: string, value: string, width = 12) => `  ${`${label}:`.padEnd(width + 1)} ${value}`;
-
-/** Aligned `label: value` lines; the width follows the longest label ("Last PutBucketVersioning by"). */
-const rows = (facts: Fact[]) => {
-  const width = Math.max(12, ...facts.map((f) => f.label.length));
-  return facts.map((f) => row(f.label, f.value, width));
-};
-
-function linkFacts(links: ConsoleLinks): Fact[] {
-  return [...fact('Bucket', links.bucket), ...fact('CloudTrail', links.cloudTrailEvent)];
-}
-
-export function renderText(r: CheckResult): string {
-  const links = consoleLinks(r);
-  const lines = [`[${r.severity.toUpperCase()}] ${headline(r)}`, '', summary(r)];
-  if (isShortNotice(r)) {
-    // A notice: what happened, who, where to look. The refusal's own words say why nothing changed.
-    const refused = refusal(r);
-    if (refused) lines.push(`S3 said: ${cleanText(refused.message, 500)}`);
-    lines.push('', ...rows([...callerFacts(r), ...linkFacts(links)]));
-    return `${lines.join('\n')}\n`;
-  }
-  const caller = callerFacts(r);
-  if (caller.length) lines.push('', ...rows(caller));
-  lines.push('', 'DETAILS', ...rows(detailFacts(r)));
-  const linkRows = linkFacts(links);
-  if (linkRows.length) lines.push('', 'CONSOLE', ...rows(linkRows));
-  if (r.findings.length) {
-    // Findings quote S3 and CloudTrail error messages: clean them like any other outside text.
-    lines.push('', 'FINDINGS', ...r.findings.map((f) => `  - ${cleanText(f.message, 500)}`));
-  }
-  if (r.remediation) {
-    lines.push('', 'REMEDIATION (root user only)', ...r.remediation.warnings.map((w) => `  ! ${w}`), '');
-    lines.push('----- paste from here -----', r.remediation.script.trimEnd(), '----- to here -----');
-  }
-  const steps = runbook(r);
-  if (steps) lines.push('', 'RUNBOOK', ...steps.map((s, i) => `  ${i + 1}. ${s}`));
-  return `${lines.join('\n')}\n`;
-}
-
-// -------------------------------------------------------------------------------------------- chatbot
-
-/** An untrusted identifier as inline code: markdown inside it (`_`, `*`, `~`) stays literal. */
-const chatCode = (value: string) => `\`${chatSafe(value)}\``;
-
-const chatFact = (f: Fact) => `*${f.label}:* ${f.untrusted ? chatCode(f.value) : f.value}`;
-
-export function renderChatbot(r: CheckResult): ChatbotNotification {
-  const links = consoleLinks(r);
-  const short = isShortNotice(r);
-  const refused = refusal(r);
-  const description = [
-    summary(r),
-    ...(short && refused ? [`*S3 said:* ${chatSafe(cleanText(refused.message, 500))}`] : []),
-    ...callerFacts(r).map(chatFact),
-    ...(!short && r.event?.userAgent
-      ? [chatFact({ label: 'User agent', value: cleanText(r.event.userAgent, 200), untrusted: true })]
-      : []),
-    short
-      ? undefined
-      : `*Account:* ${r.account ?? '?'}  *Region:* ${r.region ?? '?'}  *Live:* ${liveState(r)}`,
-    ...(links.bucket ? [`*Bucket:* ${links.bucket}`] : []),
-    ...(links.cloudTrailEvent ? [`*CloudTrail event:* ${links.cloudTrailEvent}`] : []),
-  ]
-    .filter(Boolean)
-    .join('\n');
-  // Warnings and runbook steps are our own text around validated names: they are not escaped, so the
-  // profile root_user and `export MFA_CODE=<code>` arrive as written. The script goes in a code fence
-  // verbatim: it is built only from validated, shell-quoted values.
-  const nextSteps = short
-    ? []
-    : [
-        ...(r.remediation
-          ? [...r.remediation.warnings, `\`\`\`\n${r.remediation.script.trimEnd()}\n\`\`\``]
-          : []),
-        ...(runbook(r) ?? []),
-      ];
-  return {
-    version: '1.0',
-    source: 'custom',
-    id: `mfa-delete-guard-${r.status}-${r.account ?? 'unknown'}-${r.bucket}-${r.event?.id ?? r.checkedAt}`,
-    content: {
-      textType: 'client-markdown',
-      title: `${SEVERITY_EMOJI[r.severity]} ${headline(r)}`,
-      description,
-      nextSteps,
-      keywords: ['s3', 'mfa-delete', r.status, r.severity, r.account ?? 'unknown'],
-    },
-    metadata: {
-      // One thread per bucket, so that the later "restored" notice answers the drift alert.
-      threadId: `mfa-delete-guard-${r.account ?? 'unknown'}-${r.bucket}`,
-      summary: asciiOnly(headline(r)),
-      eventType: `S3MfaDelete-${r.status}`,
-      relatedResources: [`arn:aws:s3:::${r.bucket}`],
-      additionalContext: {
-        account: r.account ?? '',
-        region: r.region ?? '',
-        status: r.status,
-        severity: r.severity,
-      },
-    },
-  };
-}
-
-// ------------------------------------------------------------------------------------- machine + SNS
-
-export function machineAlert(r: CheckResult): MachineAlert {
-  return {
-    source: 'mfa-delete-guard',
-    status: r.status,
-    severity: r.severity,
-    links: consoleLinks(r),
-    result: r,
-  };
-}
-
-/** Headroom below the limit, so that a message that fits does not depend on the last byte. */
-const MACHINE_FIELD_MAX = 256;
-
-export function renderAlert(r: CheckResult): RenderedAlert {
-  const text = renderText(r);
-  const chatbot = renderChatbot(r);
-  const https = JSON.stringify(chatbot);
-  let machine = JSON.stringify(machineAlert(r));
-  const perProtocol = (withCopies: boolean) =>
-    JSON.stringify({
-      default: machine,
-      email: text,
-      ...(withCopies && { 'email-json': machine, sqs: machine, lambda: machine, http: machine }),
-      https,
-    });
-  let message = perProtocol(true);
-  // The machine copy carries the raw CloudTrail fields, several of them chosen by the caller. When it is
-  // too big, first rely on SNS sending `default` to every protocol without a key, then cut long fields:
-  // an alert that SNS refuses is worse than a shortened one.
-  if (Buffer.byteLength(message, 'utf8') > SNS_MESSAGE_BUDGET) message = perProtocol(false);
-  if (Buffer.byteLength(message, 'utf8') > SNS_MESSAGE_BUDGET) {
-    const truncated: MachineAlert = { ...machineAlert(r), truncated: true };
-    machine = JSON.stringify(truncated, (key, value) =>
-      typeof value === 'string' && key !== 'script' && value.length > MACHINE_FIELD_MAX
-        ? cleanText(value, MACHINE_FIELD_MAX)
-        : value,
-    );
-    message = perProtocol(false);
-  }
-  return { subject: alertSubject(r), message, messageStructure: 'json', text, chatbot };
 }

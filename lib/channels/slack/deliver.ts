@@ -1,7 +1,7 @@
 // POST one Block Kit message to a Slack incoming webhook. Success is HTTP 200; 429 is retried after
 // Retry-After (bounded, and only if the Lambda has the time); every other answer throws, so that the
 // invocation fails and SNS's retry policy, then the dead-letter queue, keep the message.
-import type { SlackMessage } from '../domain/slackMessage';
+import type { SlackMessage } from './blockKit';
 
 export class SlackWebhookError extends Error {
   override name = 'SlackWebhookError';
