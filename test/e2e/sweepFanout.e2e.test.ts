@@ -67,7 +67,8 @@ function arrangeFaults(): void {
 
 /** The digest with its timestamps blanked and its lines sorted: equal for equal content in any order. */
 function digestShape(message: string | undefined): { subject?: string; lines: string[] } {
-  const text = (JSON.parse(message ?? '{}') as { default: string }).default;
+  // The email text: what a person reads (the machine copy's field order follows how each result was built).
+  const text = (JSON.parse(message ?? '{}') as { email: string }).email;
   return {
     lines: text
       .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'TIME')
