@@ -7,6 +7,10 @@ module.exports = async ({ resolveVariable }) => {
   const stage = await resolveVariable('sls:stage');
   const eventBus = await resolveVariable('param:eventBusName');
   const driftSource = await resolveVariable('self:provider.environment.DRIFT_EVENT_SOURCE');
+  // The stack's own topic ({ Ref: AlertTopic }) or a topic ARN anywhere (docs/alerts-and-channels.md,
+  // "A central topic and bus"); with the latter, the key that encrypts it, if any.
+  const topic = await resolveVariable('param:alertTopicArn');
+  const topicKey = String((await resolveVariable('param:alertTopicKeyArn')) ?? '').trim();
   const sub = (text) => ({ 'Fn::Sub': text });
   const arnOf = (id) => ({ 'Fn::GetAtt': [id, 'Arn'] });
   const allow = (Action, Resource, Condition) => ({
@@ -35,24 +39,39 @@ module.exports = async ({ resolveVariable }) => {
     sub('arn:${AWS::Partition}:s3:::*'),
     thisAccount,
   );
-  // Publishing to the KMS-encrypted topic needs kms:GenerateDataKey* and kms:Decrypt on its key
-  // (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html); the key policy allows them only via SNS.
+  // Publishing to a KMS-encrypted topic needs kms:GenerateDataKey* and kms:Decrypt on its key
+  // (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html). The stack's own key allows them only
+  // via SNS; a central topic's key is granted exactly, and its key policy must admit these roles.
+  const ownTopic = topic && typeof topic === 'object' && topic.Ref === 'AlertTopic';
+  // A bad parameter is one line, not a stack trace (osls prints the error's stack).
+  const fail = (message) => {
+    const error = new Error(`mfa-delete-guard: ${message}`);
+    error.stack = error.message;
+    throw error;
+  };
+  if (!ownTopic && !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/.test(String(topic)))
+    fail(`alertTopicArn must be an SNS topic ARN, not ${JSON.stringify(topic)}`);
+  if (topicKey && !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/.test(topicKey))
+    fail(
+      `alertTopicKeyArn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID), not ${JSON.stringify(topicKey)}`,
+    );
+  const topicKeyArn = ownTopic ? arnOf('AlertTopicKey') : topicKey || undefined;
   const publishAlerts = [
-    allow('sns:Publish', { Ref: 'AlertTopic' }),
-    allow(['kms:GenerateDataKey*', 'kms:Decrypt'], arnOf('AlertTopicKey')),
+    allow('sns:Publish', ownTopic ? { Ref: 'AlertTopic' } : topic),
+    ...(topicKeyArn ? [allow(['kms:GenerateDataKey*', 'kms:Decrypt'], topicKeyArn)] : []),
   ];
   // Drift events: only with the guard's own source (events:source,
   // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-conditions.html), to the configured bus
-  // or, with dedicatedDriftBus, to the bus of its own (resources/drift-bus.yml).
+  // (a bus of this account and Region by name, or any bus by ARN: PutEvents then goes to its Region) or, with
+  // dedicatedDriftBus, to the bus of its own (resources/drift-bus.yml).
+  const busArn = String(eventBus).startsWith('arn:')
+    ? /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[\w./-]{1,256}$/.test(eventBus)
+      ? eventBus
+      : fail(`eventBusName must be a bus name or an event bus ARN, not ${JSON.stringify(eventBus)}`)
+    : sub(`arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/${eventBus}`);
   const putDriftEvents = allow(
     'events:PutEvents',
-    {
-      'Fn::If': [
-        'HasDedicatedDriftBus',
-        arnOf('DriftEventBus'),
-        sub(`arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/${eventBus}`),
-      ],
-    },
+    { 'Fn::If': ['HasDedicatedDriftBus', arnOf('DriftEventBus'), busArn] },
     { StringEquals: { 'events:source': driftSource } },
   );
   // An on-failure destination: Lambda sends failed invocations with the function's role.

@@ -20,6 +20,9 @@ params=(
   --param=alertEmail=secops@example.com
   --param=chatbotSlackWorkspaceId=T0123ABCD
   --param=chatbotSlackChannelId=C0123ABCD
+  --param=chatbotTeamsTeamId=11111111-2222-3333-4444-555555555555
+  --param=chatbotTeamsTenantId=66666666-7777-8888-9999-000000000000
+  --param=chatbotTeamsChannelId=19%3Aabcdef0123456789abcdef0123456789%40thread.tacv2
   --param=createTrail=true
   --param=sweepRegion=eu-west-1
   --param=rootMfaSerial=arn:aws:iam::111122223333:mfa/root-account-mfa-device
@@ -36,9 +39,20 @@ for zip in "$out_dir"/*.zip; do
   echo "artifact: $(basename "$zip") $(wc -c <"$zip") bytes"
 done
 
-echo "cfn-lint $(cfn-lint --version | awk '{print $2}') over $template"
-cfn-lint --regions "${lint_regions[@]}" "${ignored_checks[@]}" -- "$template"
+# The same stage with alerts and drift events sent to a topic, key and bus of another account and Region
+# (docs/alerts-and-channels.md): the roles must be granted exactly those ARNs (test/template/delivery.test.ts).
+central_dir="${out_dir}-central"
+central_template="$central_dir/cloudformation-template-update-stack.json"
+AWS_REGION=eu-west-1 npx serverless package --stage prod --region eu-west-1 --package "$central_dir" "${params[@]}" \
+  --param=alertTopicArn=arn:aws:sns:us-east-1:444455556666:security-alerts \
+  --param=alertTopicKeyArn=arn:aws:kms:us-east-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab \
+  --param=eventBusName=arn:aws:events:us-east-1:444455556666:event-bus/security
+
+for t in "$template" "$central_template"; do
+  echo "cfn-lint $(cfn-lint --version | awk '{print $2}') over $t"
+  cfn-lint --regions "${lint_regions[@]}" "${ignored_checks[@]}" -- "$t"
+done
 echo "cfn-lint: no errors, no warnings"
 
 # shellcheck disable=SC2086
-TEMPLATE_PATH="$template" npm run --silent test:template -- ${VITEST_EXTRA_ARGS:-}
+TEMPLATE_PATH="$template" CENTRAL_TEMPLATE_PATH="$central_template" npm run --silent test:template -- ${VITEST_EXTRA_ARGS:-}

@@ -555,6 +555,9 @@ describe('function roles', () => {
         ...resourcesOfType(template, 'AWS::Chatbot::SlackChannelConfiguration').map(
           ([, c]) => props(c).IamRoleArn,
         ),
+        ...resourcesOfType(template, 'AWS::Chatbot::MicrosoftTeamsChannelConfiguration').map(
+          ([, c]) => props(c).IamRoleArn,
+        ),
       ].map(referencedId),
     );
     for (const [id] of resourcesOfType(template, 'AWS::IAM::Role'))
