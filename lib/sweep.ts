@@ -5,7 +5,7 @@ import { ALERTING_STATUSES } from './domain/decide';
 import { driftEventEntry } from './domain/driftEvent';
 import { digestPublication } from './channels/publish';
 import { worstFirst, type StatusCounts } from './domain/digest';
-import { seeAllText } from './domain/seeAll';
+import { CLI_FROM_CHECKOUT, seeAllText, sweepInvokeCommand } from './domain/seeAll';
 import type { Invocation } from './domain/parseInvocation';
 import type { CheckResult, Report } from './domain/types';
 import { forEachConcurrent } from './aws/concurrency';
@@ -288,7 +288,12 @@ export async function deliverSweep(
  */
 export function sweepElsewhereRunner(sweepFunction?: string): SweepRunner {
   return (inv, deps) => {
-    const reason = `this function does not sweep (its role may not list buckets); invoke the sweep function${sweepFunction ? ` ${sweepFunction}` : ''}: npx serverless invoke -f sweep --data '{"all": true}'`;
+    const command = sweepInvokeCommand({
+      functionName: sweepFunction,
+      region: deps.homeRegion,
+      dryRun: false,
+    });
+    const reason = `this function does not sweep (its role may not list buckets); ${command ? `invoke the sweep function: ${command}` : `invoke the sweep function of this stack with {"all": true}, or ${CLI_FROM_CHECKOUT}`}`;
     if (inv.scheduled) throw new Error(reason);
     deps.log?.warn('sweep refused', { reason });
     const checkedAt = (deps.now ? deps.now() : new Date()).toISOString();

@@ -105,8 +105,10 @@ describe('the check function (its role may not list buckets)', () => {
     const report = (await checkOnly(loadEvent('manual-all.json'), lambdaContext())) as SweepReport;
     expect(report.results).toHaveLength(1);
     expect(report.results[0]).toMatchObject({ status: 'invalid-input', alerted: false });
-    expect(report.results[0]?.reason).toContain('invoke the sweep function mfa-delete-guard-prod-sweep');
-    expect(report.results[0]?.reason).toContain(`npx serverless invoke -f sweep --data '{"all": true}'`);
+    expect(report.results[0]?.reason).toContain(
+      `invoke the sweep function: aws lambda invoke --function-name mfa-delete-guard-prod-sweep --region eu-west-1 --cli-binary-format raw-in-base64-out --payload '{"all":true}' sweep-report.json`,
+    );
+    expect(report.results[0]?.reason).not.toContain('npx');
     expect(fake.stats().byOperation.ListBuckets ?? 0).toBe(0);
     expect(fake.published).toHaveLength(0);
   });
@@ -135,7 +137,7 @@ describe('the check function without SWEEP_FUNCTION_NAME', () => {
     expect(report.results.map((r) => [r.status, r.reason])).toEqual([
       [
         'invalid-input',
-        `{"all": true}: this function does not sweep (its role may not list buckets); invoke the sweep function: npx serverless invoke -f sweep --data '{"all": true}'`,
+        '{"all": true}: this function does not sweep (its role may not list buckets); invoke the sweep function of this stack with {"all": true}, or from a checkout of mfa-delete-guard, `npm run cli -- check --all`',
       ],
     ]);
     expect(fake.stats().byOperation.ListBuckets ?? 0).toBe(0);
