@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isRegion } from './awsIds';
 import { describe } from './bucketName';
+import { CLI_FROM_CHECKOUT, sweepInvokeCommand } from './seeAll';
 import { looksLikeEventBridgeEvent, parseS3Event } from './parseVersioningEvent';
 import { untrustedReason, type TrustPolicy } from './trust';
 import type { TagChangeRecord, VersioningChangeRecord } from './types';
@@ -20,7 +21,7 @@ export interface InvocationOptions {
    * does: both are refused with `invalid-input` that names it (a schedule sent here is a wrong input, not
    * a fault: throwing would hold the error alarm in ALARM and hide the next real failure).
    */
-  sweep?: 'here' | { elsewhere?: string };
+  sweep?: 'here' | { elsewhere?: string; region?: string };
 }
 
 export type Invocation =
@@ -51,10 +52,15 @@ const USAGE =
 export function parseInvocation(input: unknown, opts: InvocationOptions = {}): Invocation {
   const sweepRefused = (what: string): Invocation | undefined => {
     if (!opts.sweep || opts.sweep === 'here') return undefined;
-    const name = opts.sweep.elsewhere ? ` ${describe(opts.sweep.elsewhere).slice(1, -1)}` : '';
+    // Only a name that is safe in a command becomes one; the package is not on npm, so never `npx`.
+    const command = sweepInvokeCommand({
+      functionName: opts.sweep.elsewhere,
+      region: opts.sweep.region,
+      dryRun: false,
+    });
     return {
       kind: 'invalid',
-      reason: `${what}: this function does not sweep (its role may not list buckets); invoke the sweep function${name}: npx serverless invoke -f sweep --data '{"all": true}'`,
+      reason: `${what}: this function does not sweep (its role may not list buckets); ${command ? `invoke the sweep function: ${command}` : `invoke the sweep function of this stack with {"all": true}, or ${CLI_FROM_CHECKOUT}`}`,
       ...(opts.trust && { account: opts.trust.account }),
     };
   };

@@ -121,6 +121,15 @@ export const checkResultSchema = z.object({
       sourceIp: z.string().optional(),
       userAgent: z.string().optional(),
       requested,
+      tagging: z
+        .object({
+          call: z.enum(['PutBucketTagging', 'DeleteBucketTagging']),
+          guardTag: z.discriminatedUnion('kind', [
+            z.object({ kind: z.literal('set'), value: z.string() }),
+            z.object({ kind: z.literal('absent') }),
+          ]),
+        })
+        .optional(),
     })
     .optional(),
   remediation: z.object({ script: z.string(), warnings: z.array(z.string()) }).optional(),

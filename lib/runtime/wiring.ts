@@ -241,7 +241,8 @@ export function lambdaWiring(logger: Log & DedupeLog, env: Env = process.env) {
       return {
         trust: { account, regions: servedRegionsFromEnv(env, regionFromEnv(env)) },
         maxBuckets: manualMaxBucketsFromEnv(env),
-        sweep: role === 'sweep' ? 'here' : { elsewhere: sweepFunction || undefined },
+        sweep:
+          role === 'sweep' ? 'here' : { elsewhere: sweepFunction || undefined, region: regionFromEnv(env) },
       };
     },
     async deps(context?: { invokedFunctionArn?: string }, options?: InvocationOptions): Promise<GuardDeps> {

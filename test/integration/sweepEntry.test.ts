@@ -83,7 +83,8 @@ describe('an exempt bucket whose MFA delete was turned off', () => {
     expect(exemptOff?.findings.map((f) => f.code)).toContain('exemption-overridden');
     expect(exemptOff?.remediation?.script).toContain("'entry-exempt-off'");
     expect(fake.published).toHaveLength(1);
-    const digest = (JSON.parse(fake.published[0]!.Message) as { default: string }).default;
+    // The digest's email text (the `default` key is its machine copy).
+    const digest = (JSON.parse(fake.published[0]!.Message) as { email: string }).email;
     expect(digest).toContain('[LOW] MFA delete OFF on entry-exempt-off');
     expect(digest).not.toContain('entry-exempt-never');
   });

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import {
   allPolicyStatements,
   asArray,
+  ifBranches,
   loadTemplate,
   props,
   referencedId,
@@ -39,6 +40,18 @@ const grantsOf = (t: CfnTemplate, action: string): LocatedStatement[] =>
       s.kind === 'identity' && s.statement.Effect === 'Allow' && asArray(s.statement.Action).includes(action),
   );
 
+/** A grant's resource when drift events go to the configured bus (not to the optional dedicated one). */
+const busResource = (g: LocatedStatement) =>
+  asArray(g.statement.Resource as unknown[]).map((r) => {
+    const branches = ifBranches(r);
+    const configured = branches.find((b) => b.onlyIf === '!HasDedicatedDriftBus') ?? branches[0];
+    return textOf(configured?.value) ?? configured?.value;
+  });
+
+/** An environment value when drift events go to the configured bus. */
+const configuredValue = (v: unknown) =>
+  ifBranches(v).find((b) => b.onlyIf === '!HasDedicatedDriftBus')?.value ?? v;
+
 const rolesOf = (grants: LocatedStatement[]) => [...new Set(grants.map((g) => g.where.split(' ')[0]))].sort();
 
 /** The functions that publish alerts, digests and drift events. */
@@ -67,7 +80,7 @@ describe("publishing to the stack's own topic and bus", () => {
     const grants = grantsOf(own, 'events:PutEvents');
     expect(rolesOf(grants)).toEqual(PUBLISHERS);
     for (const g of grants)
-      expect(asArray(g.statement.Resource).map(textOf), g.where).toEqual([
+      expect(busResource(g), g.where).toEqual([
         'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default',
       ]);
   });
@@ -94,7 +107,7 @@ describe('publishing to a central topic and bus in another account and Region', 
   it('grants events:PutEvents on exactly the central bus', () => {
     const grants = grantsOf(central, 'events:PutEvents');
     expect(rolesOf(grants)).toEqual(PUBLISHERS);
-    for (const g of grants) expect(asArray(g.statement.Resource), g.where).toEqual([CENTRAL.bus]);
+    for (const g of grants) expect(busResource(g), g.where).toEqual([CENTRAL.bus]);
   });
 
   it('hands the functions the ARNs, so that each client is built in their Region', () => {
@@ -102,19 +115,24 @@ describe('publishing to a central topic and bus in another account and Region', 
       const env = envOf(central, id);
       if (!('ALERT_TOPIC_ARN' in env)) continue;
       expect(env.ALERT_TOPIC_ARN, id).toBe(CENTRAL.topic);
-      expect(env.EVENT_BUS_NAME, id).toBe(CENTRAL.bus);
+      expect(configuredValue(env.EVENT_BUS_NAME), id).toBe(CENTRAL.bus);
     }
   });
 
-  it("keeps the stack's alarms on its own topic, whose key admits this stack's CloudWatch alarms", () => {
+  it("keeps the stack's alarms on its own topics, whose key admits this stack's CloudWatch alarms", () => {
     const alarms = resourcesOfType(central, 'AWS::CloudWatch::Alarm');
     expect(alarms.length).toBeGreaterThanOrEqual(4);
     for (const [id, alarm] of alarms) {
-      for (const action of [
+      const actions = [
         ...asArray(props(alarm).AlarmActions as unknown[]),
         ...asArray(props(alarm).OKActions as unknown[]),
-      ])
-        expect(referencedId(action), id).toBe('AlertTopic');
+      ];
+      expect(actions.map(referencedId), id).toContain('AlertTopic');
+      // Never the central topic: every action is a topic of this stack.
+      for (const action of actions)
+        expect(central.Resources[referencedId(action) ?? '']?.Type, `${id}: ${JSON.stringify(action)}`).toBe(
+          'AWS::SNS::Topic',
+        );
     }
   });
 });

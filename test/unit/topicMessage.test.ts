@@ -12,7 +12,7 @@ import {
   type DigestMessage,
   type TopicMessage,
 } from '../../lib/domain/topicMessage';
-import { scenarioFixtures } from '../golden/fixtures';
+import { edgeFixtures, scenarioFixtures } from '../golden/fixtures';
 import {
   FOREIGN_JSON,
   PLAIN_TEXT,
@@ -46,6 +46,14 @@ describe('classifyTopicMessage', () => {
     expect(drift).toMatchObject({ kind: 'alert', result: { status: 'drift', bucket: 'example-bucket' } });
     const restored = classifyTopicMessage('subject', lambdaCopy(result('cloudtrail-mfa-delete-enabled')));
     expect(restored).toMatchObject({ kind: 'notice', result: { status: 'restored' } });
+  });
+
+  it('reads back every golden result exactly: the schema keeps every field a result has', () => {
+    for (const f of [...scenarioFixtures(), ...edgeFixtures()]) {
+      const m = classifyTopicMessage('subject', lambdaCopy(f.result));
+      expect(m.kind === 'alert' || m.kind === 'notice', f.name).toBe(true);
+      if (m.kind === 'alert' || m.kind === 'notice') expect(m.result, f.name).toEqual(f.result);
+    }
   });
 
   it('still reads an alert published before messages carried a kind', () => {
