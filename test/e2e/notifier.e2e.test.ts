@@ -123,8 +123,16 @@ beforeAll(async () => {
     account: ACCOUNT,
     region: REGION,
     // The notifier ignores the guard's variables (provider-wide); they only need a value.
-    resolvedEnvironment: { ALERT_TOPIC_ARN: `arn:aws:sns:${REGION}:${ACCOUNT}:mfa-delete-guard-prod-alerts` },
-    extraEnvironment: { AWS_ENDPOINT_URL: moto.url, SLACK_WEBHOOK_PARAMETER: PARAMETER },
+    resolvedEnvironment: {
+      ALERT_TOPIC_ARN: `arn:aws:sns:${REGION}:${ACCOUNT}:mfa-delete-guard-prod-alerts`,
+      EVENT_BUS_NAME: 'default',
+    },
+    // The loopback Slack is not hooks.slack.com: it must be allowed, as a proxy would be.
+    extraEnvironment: {
+      AWS_ENDPOINT_URL: moto.url,
+      SLACK_WEBHOOK_PARAMETER: PARAMETER,
+      SLACK_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+    },
   });
   digestMessage = await sweepDigest();
 }, 120_000);
