@@ -181,3 +181,21 @@ describe('Slack notifier, every kind of topic message', () => {
     expect(JSON.stringify(received[0])).not.toContain('put-bucket-versioning');
   });
 });
+
+describe('the Lambda handler, misconfigured', () => {
+  it('fails an alert but returns for an alarm notice when SLACK_MIN_SEVERITY is not a severity', async () => {
+    Object.assign(process.env, {
+      SLACK_WEBHOOK_PARAMETER: '/mfa-delete-guard/test/slack-webhook-url',
+      SLACK_MIN_SEVERITY: 'urgent',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+    });
+    const { handler } = await import('../../functions/slackNotifier');
+    const alarm = snsEventFor([
+      { subject: cloudWatchAlarmSubject('ALARM'), message: cloudWatchAlarmMessage('ALARM') },
+    ]);
+    await expect(handler(alarm, lambdaContext())).resolves.toEqual({ posted: 0, skipped: 0, notPosted: 1 });
+    const alert = snsEventFor([published(resultMessage(result('cloudtrail-mfa-delete-disabled')))]);
+    await expect(handler(alert, lambdaContext())).rejects.toThrow(/SLACK_MIN_SEVERITY must be one of/);
+    expect(received).toHaveLength(0);
+  });
+});
