@@ -31,6 +31,16 @@ params=(
   --param=dedicatedDriftBus=true
 )
 
+# The same stage with alerts and drift events sent to a topic, key and bus of another account and Region
+# (docs/alerts-and-channels.md): the roles must be granted exactly those ARNs (test/template/delivery.test.ts).
+# Packaged first: osls empties the default .serverless folder whenever it packages, whatever --package says.
+central_dir="${out_dir}-central"
+central_template="$central_dir/cloudformation-template-update-stack.json"
+AWS_REGION=eu-west-1 npx serverless package --stage prod --region eu-west-1 --package "$central_dir" "${params[@]}" \
+  --param=alertTopicArn=arn:aws:sns:us-east-1:444455556666:security-alerts \
+  --param=alertTopicKeyArn=arn:aws:kms:us-east-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab \
+  --param=eventBusName=arn:aws:events:us-east-1:444455556666:event-bus/security
+
 started=$(date +%s%N)
 AWS_REGION=eu-west-1 npx serverless package --stage prod --region eu-west-1 --package "$out_dir" "${params[@]}"
 elapsed_ms=$(( ($(date +%s%N) - started) / 1000000 ))
@@ -38,15 +48,6 @@ echo "package: ${elapsed_ms} ms"
 for zip in "$out_dir"/*.zip; do
   echo "artifact: $(basename "$zip") $(wc -c <"$zip") bytes"
 done
-
-# The same stage with alerts and drift events sent to a topic, key and bus of another account and Region
-# (docs/alerts-and-channels.md): the roles must be granted exactly those ARNs (test/template/delivery.test.ts).
-central_dir="${out_dir}-central"
-central_template="$central_dir/cloudformation-template-update-stack.json"
-AWS_REGION=eu-west-1 npx serverless package --stage prod --region eu-west-1 --package "$central_dir" "${params[@]}" \
-  --param=alertTopicArn=arn:aws:sns:us-east-1:444455556666:security-alerts \
-  --param=alertTopicKeyArn=arn:aws:kms:us-east-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab \
-  --param=eventBusName=arn:aws:events:us-east-1:444455556666:event-bus/security
 
 for t in "$template" "$central_template"; do
   echo "cfn-lint $(cfn-lint --version | awk '{print $2}') over $t"
