@@ -338,6 +338,66 @@ describe('the packaged function believes only what can be true', () => {
   });
 });
 
+describe('an error the packaged function rejects with, as Lambda reports it', () => {
+  // SNS and EventBridge on the MFA-aware server, where a refusal can be injected; the de-dup table stays on moto.
+  let invokeRefused: <T>(event: unknown) => Promise<Invocation<T>>;
+  beforeAll(() => {
+    invokeRefused = packagedFunction({
+      fn,
+      taskRoot: codeDir(inject('packageDir'), fn.zip),
+      account: file.account,
+      region: REGION,
+      resolvedEnvironment: { ALERT_TOPIC_ARN: topicArn, EVENT_BUS_NAME: 'default' },
+      extraEnvironment: {
+        AWS_ENDPOINT_URL: moto.url,
+        AWS_ENDPOINT_URL_S3: fake.url,
+        AWS_ENDPOINT_URL_SNS: fake.url,
+        AWS_ENDPOINT_URL_EVENTBRIDGE: fake.url,
+        AWS_MAX_ATTEMPTS: '1', // the injected 500 is not retried: the test waits for no backoff
+      },
+    });
+  });
+
+  /** A new drift record (fresh eventID, so no earlier delivery counts as a repeat), run to its rejection. */
+  async function rejected(refuse: () => void) {
+    arrange(fake, file, scenario(DRIFT_EVENT));
+    refuse();
+    const event = structuredClone(loadEvent(DRIFT_EVENT)) as { detail: { eventID: string } };
+    event.detail.eventID = randomUUID();
+    const invocation = await invokeRefused<Report>(event);
+    if (invocation.ok) throw new Error(`the function did not reject: ${JSON.stringify(invocation.result)}`);
+    return invocation;
+  }
+
+  it('SNS refuses the alert: the SDK error type, as the SDK names it', async () => {
+    const out = await rejected(() => fake.fail('Publish', { status: 403, code: 'AuthorizationError' }));
+    expect(out.errorType).toBe('AuthorizationErrorException');
+    expect(out.trace[0]).toBe(`AuthorizationErrorException: ${out.errorMessage}`);
+    expect(out.errorMessage).toContain('not authorized');
+  });
+
+  it('EventBridge refuses the drift event: our error type, and a trace that names our functions', async () => {
+    const out = await rejected(() => fake.failPutEventsEntries('AccessDeniedException', 1));
+    expect(out.errorType).toBe('DriftEventError');
+    expect(out.errorMessage).toContain('AccessDeniedException');
+    // Function names are what the bundle would otherwise shorten to a letter or two.
+    expect(out.trace[1]).toMatch(/^\s+at emitDriftEvents \(/);
+    expect(out.trace.join('\n')).toMatch(/^\s+at async deliver \(/m);
+    expect(fake.published).toHaveLength(1); // the alert went out before the event was refused
+  });
+
+  it('S3 fails the live read: TransientAwsError, thrown from readLiveState', async () => {
+    const out = await rejected(() =>
+      fake.fail('GetBucketVersioning', { status: 500, code: 'InternalError' }),
+    );
+    expect(out.errorType).toBe('TransientAwsError');
+    expect(out.errorMessage).toContain('GetBucketVersioning example-bucket: InternalError (HTTP 500)');
+    expect(out.trace[1]).toMatch(/^\s+at readLiveState \(/);
+    expect(out.trace.join('\n')).toMatch(/^\s+at async checkTargetLive \(/m);
+    expect(fake.published).toEqual([]);
+  });
+});
+
 describe('a drift alert, received and acted on', () => {
   // A new API call with the same content: a fresh eventID, so the run above does not count as a repeat.
   const driftEvent = structuredClone(loadEvent(DRIFT_EVENT)) as { detail: { eventID: string } };

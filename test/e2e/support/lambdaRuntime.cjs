@@ -24,7 +24,14 @@ async function main() {
     if (typeof handler !== 'function') throw new Error(`${handlerSpec} is not a function`);
     outcome = { ok: true, result: await handler(event, context) };
   } catch (err) {
-    outcome = { ok: false, errorType: err && err.name, errorMessage: String(err && err.message) };
+    // What Lambda's Node.js runtime reports for a rejected handler: the error's name, message and stack.
+    // https://github.com/aws/aws-lambda-nodejs-runtime-interface-client/blob/main/src/Errors.js
+    outcome = {
+      ok: false,
+      errorType: err && err.name,
+      errorMessage: String(err && err.message),
+      trace: typeof (err && err.stack) === 'string' ? err.stack.split('\n') : [],
+    };
   }
   writeFileSync(outFile, JSON.stringify(outcome));
 }

@@ -15,7 +15,7 @@ const RUNTIME = join(__dirname, 'lambdaRuntime.cjs');
 
 export type Invocation<T> =
   | { ok: true; result: T; logs: string }
-  | { ok: false; errorType: string; errorMessage: string; logs: string };
+  | { ok: false; errorType: string; errorMessage: string; trace: string[]; logs: string };
 
 export interface PackagedFunctionOptions {
   fn: CheckFunction;
@@ -99,7 +99,7 @@ export function packagedFunction(opts: PackagedFunctionOptions) {
         );
       });
       const outcome = JSON.parse(await readFile(outFile as string, 'utf8')) as
-        { ok: true; result: T } | { ok: false; errorType: string; errorMessage: string };
+        { ok: true; result: T } | { ok: false; errorType: string; errorMessage: string; trace: string[] };
       return { ...outcome, logs };
     } finally {
       await rm(dir, { recursive: true, force: true });
