@@ -10,6 +10,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { createFakeKms, type FakeKms } from './fakeKms';
 
 export interface FakeBucket {
   name: string;
@@ -33,7 +34,7 @@ export type Fault = {
 };
 
 export interface RecordedRequest {
-  service: 's3' | 'sns' | 'events' | 'ssm' | 'sts' | 'iam' | 'unknown';
+  service: 's3' | 'sns' | 'events' | 'ssm' | 'sts' | 'iam' | 'kms' | 'unknown';
   method: string;
   path: string;
   query: Record<string, string>;
@@ -82,6 +83,8 @@ export interface FakeAws {
   putEvents: PutEventsEntry[];
   /** SSM parameters answered by GetParameter (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParameter.html). */
   parameters: Map<string, { type: 'String' | 'SecureString'; value: string }>;
+  /** KMS GenerateMac/VerifyMac with real HMAC keys (test/support/fakeKms.ts). */
+  kms: FakeKms;
   /** Adds (or replaces) a bucket; stores a copy. Read live state via `buckets.get(name)`. */
   addBucket(b: FakeBucket): void;
   /** Inject a fault for an operation name (e.g. 'GetBucketVersioning', 'Publish', 'PutEvents', 'ListBuckets', 'HeadBucket', 'GetBucketTagging', 'GetBucketLifecycleConfiguration'), optionally only for one bucket. */
@@ -229,6 +232,7 @@ export function startFakeAws(opts: StartFakeAwsOptions = {}): Promise<FakeAws> {
   const usedCodes = new Set<string>();
   const published: PublishedMessage[] = [];
   const putEvents: PutEventsEntry[] = [];
+  const kms = createFakeKms();
   const faults: FaultEntry[] = [];
   const entryFailures: Array<{ code: string; message: string; remaining: number }> = [];
   let totalRequests = 0;
@@ -933,7 +937,14 @@ export function startFakeAws(opts: StartFakeAwsOptions = {}): Promise<FakeAws> {
         const dot = target.indexOf('.');
         const prefix = dot >= 0 ? target.slice(0, dot) : target;
         operation = dot >= 0 ? target.slice(dot + 1) : target;
-        service = prefix === 'AWSEvents' ? 'events' : prefix === 'AmazonSSM' ? 'ssm' : 'unknown';
+        service =
+          prefix === 'AWSEvents'
+            ? 'events'
+            : prefix === 'AmazonSSM'
+              ? 'ssm'
+              : prefix === 'TrentService'
+                ? 'kms'
+                : 'unknown';
       } else if (method === 'POST' && (scope.service === 'sts' || scope.service === 'iam')) {
         form = new URLSearchParams(body);
         service = scope.service;
@@ -996,6 +1007,12 @@ export function startFakeAws(opts: StartFakeAwsOptions = {}): Promise<FakeAws> {
           reply = handleEvents(ctx, body);
         } else if (service === 'ssm') {
           reply = handleSsm(ctx, body);
+        } else if (service === 'kms') {
+          const out = kms.handle(operation, body);
+          reply =
+            'code' in out
+              ? jsonError(ctx, out.status, out.code, out.message)
+              : { status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: out.body };
         } else if (target !== undefined) {
           reply = jsonError(ctx, 400, 'UnknownOperationException', `Unknown target ${target}`);
         } else {
@@ -1045,6 +1062,7 @@ export function startFakeAws(opts: StartFakeAwsOptions = {}): Promise<FakeAws> {
         published,
         putEvents,
         parameters,
+        kms,
         addBucket(b: FakeBucket) {
           // Stored as a copy: server-side mutations (PutBucketVersioning…) never touch the caller's fixture.
           const copy: FakeBucket = { ...b };
