@@ -11,13 +11,17 @@ import {
   readTopicRecord,
   type SlackNotifierResult,
 } from '../lib/channels/slack/notifier';
-import { lazy, webhookUrlFromEnv } from '../lib/runtime/wiring';
+import { verifiedTopicReader } from '../lib/authenticity';
+import { lazy, messageMacFromEnv, webhookUrlFromEnv } from '../lib/runtime/wiring';
 
 export const logger = new Logger({ serviceName: 'mfa-delete-guard-slack' });
 
 const notifier = lazy(() =>
   createSlackNotifier({
     webhookUrl: webhookUrlFromEnv(process.env),
+    // Every message that says it is the guard's is checked with KMS (ALERT_SIGNING_KEY_ARN) before it is
+    // classified; one that fails is posted as unverified, without its content; a KMS fault throws.
+    readMessage: verifiedTopicReader(messageMacFromEnv(process.env)),
     minSeverity: parseMinSeverity(process.env.SLACK_MIN_SEVERITY),
     log: logger,
   }),

@@ -1,8 +1,12 @@
 // Signing what the guard publishes and checking what a notifier receives (lib/domain/signedMessage.ts says
 // what is signed and how; the MAC itself comes from KMS through lib/aws/messageMac.ts).
 import type { SnsMessage } from './aws/publishAlert';
+import type { SNSEventRecord } from 'aws-lambda';
 import type { MessageMac } from './aws/messageMac';
+import { classifyTopicMessage, unverifiedMessage, type TopicMessage } from './domain/topicMessage';
 import {
+  SIGNATURE_FIELD,
+  isPlainObject,
   machineCopyOf,
   readSignature,
   signingDigest,
@@ -43,4 +47,78 @@ export async function checkAuthenticity(
   return (await mac.verify(reading.digest, reading.mac))
     ? { verdict: 'genuine' }
     : { verdict: 'unverified', reason: 'mac-mismatch' };
+}
+
+/** What a notifier may believe of a raw SNS message before it classifies it. */
+export type Screened =
+  /** Not JSON from mfa-delete-guard (a CloudWatch alarm, anything else): classified on its own terms. */
+  | { kind: 'not-ours' }
+  /** Claims to be the guard's and its signature verifies. */
+  | { kind: 'genuine'; machine: Record<string, unknown> }
+  /** Claims to be the guard's and its signature does not verify: shown as unverified, never as sent. */
+  | { kind: 'unverified'; reason: UnverifiedReason; detail?: string; redacted: string };
+
+export const GUARD_SOURCE = 'mfa-delete-guard';
+
+/**
+ * The one check a notifier makes where the raw SNS message becomes a topic message: every message that says
+ * it comes from mfa-delete-guard, whatever its kind, must carry a signature that KMS verifies. KMS faults throw.
+ */
+export async function screenTopicMessage(mac: MessageMac, message: string): Promise<Screened> {
+  let json: unknown;
+  try {
+    json = JSON.parse(message);
+  } catch {
+    return { kind: 'not-ours' };
+  }
+  if (!isPlainObject(json) || json.source !== GUARD_SOURCE) return { kind: 'not-ours' };
+  const verdict = await checkAuthenticity(mac, json);
+  if (verdict.verdict === 'genuine') return { kind: 'genuine', machine: json };
+  return {
+    kind: 'unverified',
+    reason: verdict.reason,
+    ...(verdict.detail && { detail: verdict.detail }),
+    redacted: JSON.stringify(withoutScripts(json)),
+  };
+}
+
+/** Keys whose values are scripts or carry them: never shown from a message that did not verify. */
+const SCRIPT_KEYS = new Set(['remediation', 'script', 'scripts', SIGNATURE_FIELD]);
+
+/** A copy of a JSON value without any script-bearing member, at any depth. */
+export function withoutScripts(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutScripts);
+  if (!isPlainObject(value)) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([k]) => !SCRIPT_KEYS.has(k))
+      .map(([k, v]) => [k, withoutScripts(v)]),
+  );
+}
+
+/** Our words for why a message is unverified, for the channels to show. */
+export function unverifiedReasonText(s: Extract<Screened, { kind: 'unverified' }>): string {
+  switch (s.reason) {
+    case 'unsigned':
+      return 'it carries no signature';
+    case 'malformed-signature':
+      return `its signature is malformed${s.detail ? `: ${s.detail}` : ''}`;
+    case 'mac-mismatch':
+      return 'its signature does not match its content (KMS VerifyMac refused it)';
+  }
+}
+
+/**
+ * The notifiers' reading of a raw SNS record: the one place where it becomes a TopicMessage. A message that
+ * says it is the guard's is classified only once its signature verifies; one that does not verify becomes the
+ * `unverified` kind, described by what it claims and never by its content (no script reaches a channel).
+ * A CloudWatch alarm or any other message is classified on its own terms (alarm, unrecognised).
+ */
+export function verifiedTopicReader(mac: MessageMac) {
+  return async (record: SNSEventRecord): Promise<TopicMessage> => {
+    const screened = await screenTopicMessage(mac, record.Sns.Message);
+    if (screened.kind === 'unverified')
+      return unverifiedMessage(record.Sns.Subject, screened.redacted, unverifiedReasonText(screened));
+    return classifyTopicMessage(record.Sns.Subject, record.Sns.Message);
+  };
 }

@@ -10,6 +10,7 @@ import type { Context } from 'aws-lambda';
 import { S3ClientPool, newEventBridgeClient, newSnsClient } from '../aws/clients';
 import type { DedupeLog, DeliveryDedupe } from '../aws/deliveryDedupe';
 import type { WebhookUrlSource } from '../aws/webhookSecret';
+import { kmsMessageMac, newKmsClient, type MessageMac } from '../aws/messageMac';
 import {
   guardConfigFromEnv,
   manualMaxBucketsFromEnv,
@@ -186,6 +187,24 @@ export function webhookUrlFromEnv(env: Env): WebhookUrlSource {
     });
   });
   return async () => (await source())();
+}
+
+/**
+ * The guard's message MAC (KMS GenerateMac/VerifyMac) with the key ALERT_SIGNING_KEY_ARN names; undefined when
+ * unset (the CLI, the local stage). The KMS client is built on first use.
+ */
+export function optionalMessageMacFromEnv(env: Env): MessageMac | undefined {
+  const keyArn = env.ALERT_SIGNING_KEY_ARN?.trim();
+  if (!keyArn) return undefined;
+  const mac = lazy(() => kmsMessageMac(newKmsClient(keyArn), keyArn));
+  return { generate: (digest) => mac().generate(digest), verify: (digest, m) => mac().verify(digest, m) };
+}
+
+/** The same, required: a notifier that cannot verify must not run (its messages would all look forged). */
+export function messageMacFromEnv(env: Env): MessageMac {
+  const mac = optionalMessageMacFromEnv(env);
+  if (!mac) throw new Error('ALERT_SIGNING_KEY_ARN is not set');
+  return mac;
 }
 
 /** The caller's account (STS GetCallerIdentity), for the CLI's default root MFA serial; undefined if unknown. */

@@ -21,6 +21,9 @@ import type { CheckResult } from '../../lib/domain/types';
 import { scenarioFixtures } from '../golden/fixtures';
 import { startFakeAws, type FakeAws } from '../support/fakeAws';
 import { lambdaContext } from '../support/lambdaContext';
+import { testMac } from '../support/signing';
+import { verifiedTopicReader } from '../../lib/authenticity';
+import { randomBytes } from 'node:crypto';
 
 interface SlackAnswer {
   status: number;
@@ -57,6 +60,10 @@ const fixtures = scenarioFixtures();
 const drift = fixtures.find((f) => f.name === 'cloudtrail-mfa-delete-disabled')!.result;
 const restored = fixtures.find((f) => f.name === 'cloudtrail-mfa-delete-enabled')!.result;
 
+/** The guard's signing key, in-process: what is signed is what the notifier verifies (messageMac tests: KMS). */
+const MAC_KEY = randomBytes(32);
+const MAC = testMac(MAC_KEY);
+
 /** The SNS event Lambda receives for our JSON-structured publish: the `lambda` key's message. */
 function snsEvent(...results: CheckResult[]): SNSEvent {
   return {
@@ -69,8 +76,10 @@ function snsEvent(...results: CheckResult[]): SNSEvent {
         MessageId: `message-${i}`,
         TopicArn: 'arn:aws:sns:eu-west-1:111122223333:alerts',
         Subject: snsPublication(resultMessage(r)).subject,
-        // A lambda subscription gets the `default` key of the JSON-structured publish.
-        Message: (JSON.parse(snsPublication(resultMessage(r)).message) as Record<string, string>).default!,
+        // A lambda subscription gets the `default` key of the JSON-structured publish, signed as the guard signs it.
+        Message: (
+          JSON.parse(MAC.signPublication(snsPublication(resultMessage(r)).message)) as Record<string, string>
+        ).default!,
         Timestamp: '2026-10-05T14:05:01.000Z',
         SignatureVersion: '1',
         Signature: 'EXAMPLE',
@@ -93,6 +102,7 @@ let logged: string[];
 function notifier(overrides: Partial<SlackNotifierDeps> = {}) {
   return createSlackNotifier({
     webhookUrl: ssmWebhookUrl(ssm, PARAMETER, { allowedHosts: ['127.0.0.1'] }),
+    readMessage: verifiedTopicReader(MAC),
     minSeverity: 'info',
     log: {
       info: (...args: unknown[]) => void logged.push(JSON.stringify(args)),
@@ -221,6 +231,8 @@ describe('the Lambda handler, wired from its environment', () => {
       SLACK_MIN_SEVERITY: 'high',
       SLACK_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
+      // The same key material as the messages were signed with, held by the fake KMS.
+      ALERT_SIGNING_KEY_ARN: fake.kms.addKey({ material: MAC_KEY }),
     });
     fake.reset();
     const { handler } = await import('../../functions/slackNotifier');
@@ -229,6 +241,8 @@ describe('the Lambda handler, wired from its environment', () => {
     expect(slack.received.map((r) => r.path)).toEqual([SECRET_PATH]);
     const ssmCall = fake.requests.find((r) => r.operation === 'GetParameter');
     expect(JSON.parse(ssmCall?.body ?? '{}')).toEqual({ Name: PARAMETER, WithDecryption: true });
+    // Both messages were verified with KMS before anything was rendered.
+    expect(fake.stats().byOperation.VerifyMac).toBe(2);
   });
 });
 

@@ -25,8 +25,8 @@ export type KmsReply = { status: 200; body: string } | { status: number; code: s
 
 export interface FakeKms {
   keys: Map<string, FakeKmsKey>;
-  /** Create a key in the fake; returns its ARN. */
-  addKey(opts?: { region?: string; account?: string; spec?: FakeKmsKey['spec'] }): string;
+  /** Create a key in the fake (random key material unless given); returns its ARN. */
+  addKey(opts?: { region?: string; account?: string; spec?: FakeKmsKey['spec']; material?: Buffer }): string;
   /** HMAC that this fake's key would give, for tests that forge or check by hand. */
   hmac(keyArn: string, message: Uint8Array): Buffer;
   handle(operation: string, body: string): KmsReply;
@@ -100,9 +100,9 @@ export function createFakeKms(): FakeKms {
 
   return {
     keys,
-    addKey({ region = 'eu-west-1', account = '111122223333', spec = 'HMAC_256' } = {}) {
+    addKey({ region = 'eu-west-1', account = '111122223333', spec = 'HMAC_256', material } = {}) {
       const arn = `arn:aws:kms:${region}:${account}:key/${randomUUID()}`;
-      keys.set(arn, { arn, spec, material: randomBytes(32) });
+      keys.set(arn, { arn, spec, material: material ?? randomBytes(32) });
       return arn;
     },
     hmac(keyArn, message) {
