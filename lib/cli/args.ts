@@ -24,6 +24,7 @@ export type CliCommand =
   | { kind: 'usage-error'; message: string };
 
 export const USAGE = `Usage: mfa-delete-guard check (--bucket NAME... | --event FILE | --all | --test --topic-arn ARN) [options]
+       mfa-delete-guard verify-script [FILE]   (is a root script exactly what the guard generates? --help)
        mfa-delete-guard --version | --help
 
 Checks S3 buckets' live versioning and MFA delete state with your AWS credentials.

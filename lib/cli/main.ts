@@ -11,6 +11,7 @@ import { countLines } from '../domain/digest';
 import { progressBar } from './progress';
 import { callerAccount, guardClients, guardDeps, regionFromEnv } from '../runtime/wiring';
 import { version as VERSION } from '../../package.json';
+import { runVerifyScript } from './verifyScript';
 
 export interface CliIO {
   stdout: (s: string) => void;
@@ -18,6 +19,9 @@ export interface CliIO {
   isTTY: boolean;
   /** stderr is a terminal: `--all` then draws a progress bar there. */
   stderrIsTTY?: boolean;
+  /** All of standard input (verify-script without FILE). */
+  readStdin?: () => Promise<Uint8Array>;
+  stdinIsTTY?: boolean;
 }
 
 export interface CliExtras {
@@ -31,6 +35,14 @@ export async function main(
   io: CliIO,
   extras: CliExtras = {},
 ): Promise<number> {
+  if (argv[0] === 'verify-script') {
+    return runVerifyScript(argv.slice(1), {
+      stdout: io.stdout,
+      stderr: io.stderr,
+      readStdin: io.readStdin ?? (async () => new Uint8Array()),
+      stdinIsTTY: io.stdinIsTTY,
+    });
+  }
   const cmd = parseCliArgs(argv);
   if (cmd.kind === 'help') {
     io.stdout(`${USAGE}\n`);

@@ -16,6 +16,7 @@
 //   Nothing else is normalised: a changed space, a trailing blank, one more line is a difference.
 import { RemediationInputError, remediationScript } from './remediationScript';
 import type { RemediationTarget, RootCredentials } from './remediationScript';
+export { awsCommandsOf } from './scriptCommands';
 
 export const SCRIPT_HEADER_PREFIX = '# mfa-delete-guard';
 export const PASTE_START_MARKER = '----- paste from here -----';
@@ -203,12 +204,3 @@ const withoutDefaults = (v: ScriptValues): ScriptValues => {
   if (v.lifecycle !== undefined) out.lifecycle = v.lifecycle;
   return out;
 };
-
-/** The `aws` commands a script runs (not those in comments), in order of first appearance. */
-export function awsCommandsOf(script: string): string[] {
-  const commands = script
-    .split('\n')
-    .filter((l) => !l.trimStart().startsWith('#'))
-    .flatMap((l) => [...l.matchAll(/\baws ([a-z0-9-]+) ([a-z0-9-]+)/g)].map((m) => `aws ${m[1]} ${m[2]}`));
-  return unique(commands);
-}
