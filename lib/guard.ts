@@ -27,6 +27,7 @@ import { emitDriftEvents } from './aws/emitDriftEvents';
 import { CannotRunError, TransientAwsError, describeError } from './aws/errors';
 import { readLiveState, resolveBucketRegion } from './aws/liveState';
 import { publishAlert } from './aws/publishAlert';
+import type { MessageMac } from './aws/messageMac';
 import type { DeliveryDedupe, DeliveryKey } from './aws/deliveryDedupe';
 
 export interface Log {
@@ -38,6 +39,8 @@ export interface Log {
 export interface GuardDeps {
   s3: { get(region: string): S3Client };
   sns?: SNSClient;
+  /** Signs every message published to the topic (KMS GenerateMac); none: published unsigned (the CLI). */
+  mac?: MessageMac;
   eventBridge?: EventBridgeClient;
   config: GuardConfig;
   publish: PublishConfig;
@@ -341,7 +344,9 @@ export async function deliver(results: CheckResult[], deps: GuardDeps, dryRun: b
     }
     const { sns } = deps;
     const topicArn = deps.publish.topicArn;
-    const { sent, value: messageId } = await once(deps, 'alert', r, () => publishAlert(sns, topicArn, alert));
+    const { sent, value: messageId } = await once(deps, 'alert', r, () =>
+      publishAlert(sns, topicArn, alert, deps.mac),
+    );
     r.alerted = true;
     deps.log?.info(sent ? 'alert published' : 'alert already published for this CloudTrail event', {
       bucket: r.bucket,

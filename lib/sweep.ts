@@ -234,7 +234,7 @@ export async function deliverSweep(
   };
   let messageId: string | undefined;
   if (!ctx.dryRun && deps.publish.topicArn && deps.sns) {
-    messageId = await publishAlert(deps.sns, deps.publish.topicArn, digest);
+    messageId = await publishAlert(deps.sns, deps.publish.topicArn, digest, deps.mac);
     // The digest describes the worst `included` buckets; the others are only counted in it.
     for (const r of digest.digest.attention) r.alerted = true;
     deps.log?.info('sweep digest published', { messageId, ...summary });

@@ -4,7 +4,16 @@
 // https://docs.aws.amazon.com/kms/latest/APIReference/API_VerifyMac.html
 import { GenerateMacCommand, KMSClient, VerifyMacCommand } from '@aws-sdk/client-kms';
 import { clientDefaults } from './clients';
-import { MAC_ALGORITHM, MAC_BYTES } from '../domain/signedMessage';
+import {
+  MAC_ALGORITHM,
+  MAC_BYTES,
+  hasMachineCopy,
+  machineCopyOf,
+  signingDigest,
+  withMachineCopy,
+  withSignature,
+} from '../domain/signedMessage';
+import type { SnsMessage } from './publishAlert';
 
 /** MACs a 32-byte digest; answers whether a MAC is KMS's for that digest. */
 export interface MessageMac {
@@ -46,4 +55,19 @@ export function kmsMessageMac(kms: KMSClient, keyId: string): MessageMac {
 export function newKmsClient(keyArn: string): KMSClient {
   const region = /^arn:[\w-]+:kms:([a-z0-9-]+):/.exec(keyArn)?.[1];
   return new KMSClient({ ...(region && { region }), ...clientDefaults });
+}
+
+/** Sign a machine-readable message: the same message with its `signature`. KMS faults propagate. */
+export async function signMachine<T extends Record<string, unknown>>(mac: MessageMac, machine: T) {
+  return withSignature(machine, await mac.generate(signingDigest(machine)));
+}
+
+/**
+ * The SNS publication with its machine copy signed, in every protocol that carries it. A publication whose
+ * `default` is text, not a machine copy, has nothing a notifier could verify and goes out as it is.
+ */
+export async function signPublication(mac: MessageMac, publication: SnsMessage): Promise<SnsMessage> {
+  if (!hasMachineCopy(publication.message)) return publication;
+  const signed = await signMachine(mac, machineCopyOf(publication.message));
+  return { ...publication, message: withMachineCopy(publication.message, signed) };
 }

@@ -1,4 +1,5 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { signPublication, type MessageMac } from './messageMac';
 
 /** What both an alert and a sweep's digest are, to SNS. */
 export interface SnsMessage {
@@ -7,8 +8,18 @@ export interface SnsMessage {
   messageStructure: 'json';
 }
 
-/** Publish one alert or digest. Errors propagate: a lost alert must fail the invocation, never pass silently. */
-export async function publishAlert(sns: SNSClient, topicArn: string, alert: SnsMessage): Promise<string> {
+/**
+ * Publish one alert or digest, its machine copy signed when a MAC is given (docs/security.md, "Signed
+ * messages"). Errors propagate, a KMS fault included: a lost alert must fail the invocation, never pass
+ * silently, and an unsigned one would reach the notifiers as unverified.
+ */
+export async function publishAlert(
+  sns: SNSClient,
+  topicArn: string,
+  unsigned: SnsMessage,
+  mac?: MessageMac,
+): Promise<string> {
+  const alert = mac ? await signPublication(mac, unsigned) : unsigned;
   const out = await sns.send(
     new PublishCommand({
       TopicArn: topicArn,

@@ -6,6 +6,7 @@
 //
 // Pure: canonical form, digest, and reading a signature off a message. KMS calls live in lib/aws/messageMac.ts.
 import { createHash } from 'node:crypto';
+import { SNS_MESSAGE_MAX_BYTES } from './snsMessage';
 
 export const SIGNATURE_FIELD = 'signature';
 /** The only MAC algorithm an HMAC_256 KMS key supports. */
@@ -136,9 +137,6 @@ export function readSignature(message: Record<string, unknown>): SignatureReadin
 
 // ------------------------------------------------------------------- the per-protocol SNS message
 
-/** SNS Publish rejects a Message over 256 KB (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html). */
-const SNS_MESSAGE_MAX_BYTES = 262_144;
-
 export class PublicationShapeError extends Error {
   override name = 'PublicationShapeError';
 }
@@ -164,6 +162,16 @@ export function machineCopyOf(perProtocol: string): Record<string, unknown> {
   }
   if (!isPlainObject(machine)) throw new PublicationShapeError('the machine copy is not a JSON object');
   return machine;
+}
+
+/** Whether a per-protocol SNS message carries a machine copy (a JSON object in `default`). */
+export function hasMachineCopy(perProtocol: string): boolean {
+  try {
+    machineCopyOf(perProtocol);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -61,6 +61,8 @@ export interface GuardWiring {
   config: GuardConfig;
   publish: PublishConfig;
   homeRegion: string;
+  /** Signs what is published (ALERT_SIGNING_KEY_ARN); a deployed stack always sets it. */
+  mac?: MessageMac;
   log?: Log;
 }
 
@@ -97,6 +99,7 @@ export function guardDeps(w: GuardWiring, clients: GuardClients, account: string
     config: w.config,
     publish: w.publish,
     homeRegion: w.homeRegion,
+    ...(w.mac && { mac: w.mac }),
     account,
     ...(w.log && { log: w.log }),
   };
@@ -104,10 +107,18 @@ export function guardDeps(w: GuardWiring, clients: GuardClients, account: string
 
 /** The guard's wiring from a Lambda environment (GUARD_*, ALERT_TOPIC_ARN, EVENT_BUS_NAME, …). */
 export function guardWiringFromEnv(env: Env, log?: Log): GuardWiring {
+  const publish = publishConfigFromEnv(env);
+  const mac = optionalMessageMacFromEnv(env);
+  // Unsigned alerts still go out (a lost alert is worse), but every notifier shows them as unverified.
+  if (publish.topicArn && !mac)
+    log?.warn(
+      'ALERT_SIGNING_KEY_ARN is not set: alerts are published unsigned, and notifiers show them as unverified',
+    );
   return {
     config: guardConfigFromEnv(env),
-    publish: publishConfigFromEnv(env),
+    publish,
     homeRegion: regionFromEnv(env),
+    ...(mac && { mac }),
     ...(log && { log }),
   };
 }
