@@ -13,8 +13,9 @@ export const VERIFY_USAGE = `Usage: mfa-delete-guard verify-script [FILE]
 
 Checks that a root script from an alert is exactly what mfa-delete-guard generates, before anyone runs it.
 Reads FILE, or standard input without FILE. The script starts at its first line "# mfa-delete-guard…" and
-ends before the email's "----- to here -----" line, a chat code fence (\`\`\`) or the end of the input;
-text around it is ignored. Nothing else is normalised: every character counts.
+ends before the email's "----- to here -----" line, a chat code fence (\`\`\`), the next script's first
+line (check a digest's blocks one by one) or the end of the input; text around it is ignored. Nothing else
+is normalised: every character counts.
 
 Exit status: 0 genuine, 1 not genuine (the first difference is named), 2 unreadable or bad usage.`;
 

@@ -11,8 +11,9 @@
 //   2. The script starts at the first line that begins with "# mfa-delete-guard" (its header).
 //      Everything before it is ignored: the email's "----- paste from here -----" line, a chat code fence,
 //      the alert's text.
-//   3. It ends before the first later line that is the email's "----- to here -----" marker or a code
-//      fence (a line of three backticks), or at the end of the input. Blank lines at its end are dropped.
+//   3. It ends before the first later line that is the email's "----- to here -----" marker, a code fence
+//      (a line of three backticks) or the header of another script (a digest has one block per bucket:
+//      check each on its own), or at the end of the input. Blank lines at its end are dropped.
 //   Nothing else is normalised: a changed space, a trailing blank, one more line is a difference.
 import { RemediationInputError, remediationScript } from './remediationScript';
 import type { RemediationTarget, RootCredentials } from './remediationScript';
@@ -90,7 +91,10 @@ export function extractScript(text: string): Extracted {
       reason: `no mfa-delete-guard script found: its first line starts with "${SCRIPT_HEADER_PREFIX}"`,
     };
   }
-  let end = lines.findIndex((l, i) => i > start && (l.trim() === PASTE_END_MARKER || FENCE.test(l)));
+  let end = lines.findIndex(
+    (l, i) =>
+      i > start && (l.trim() === PASTE_END_MARKER || FENCE.test(l) || l.startsWith(SCRIPT_HEADER_PREFIX)),
+  );
   if (end < 0) end = lines.length;
   const script = lines.slice(start, end);
   while (script.length > 1 && script[script.length - 1]!.trim() === '') script.pop();

@@ -36,6 +36,11 @@ describe('what is read', () => {
     expect(extractScript(chat)).toEqual({ kind: 'found', lines: LINES, fromLine: 3 });
   });
 
+  it('the first of several scripts (a digest’s blocks): up to the next script’s header', () => {
+    const two = `${SCRIPT}\n${SCRIPT.replaceAll('example-bucket', 'other-bucket')}`;
+    expect(extractScript(two)).toEqual({ kind: 'found', lines: LINES, fromLine: 1 });
+  });
+
   it('CRLF and CR line ends, a BOM and trailing blank lines do not count', () => {
     expect(extractScript(`\uFEFF${SCRIPT.replace(/\n/g, '\r\n')}\r\n\r\n`)).toEqual({
       kind: 'found',
