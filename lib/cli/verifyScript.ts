@@ -1,6 +1,6 @@
 // `mfa-delete-guard verify-script [FILE]`: exit 0 genuine, 1 not genuine, 2 unreadable (or bad usage).
 import { readFile } from 'node:fs/promises';
-import { defaultRootMfaSerial } from '../domain/awsIds';
+import { repairAction } from '../domain/remediationScript';
 import {
   awsCommandsOf,
   decodeInput,
@@ -71,8 +71,8 @@ function valueLines(v: ScriptValues): string[] {
     `  account     ${v.account}`,
     `  Region      ${v.region}`,
     `  profile     ${v.profile}`,
-    `  MFA serial  ${v.mfaSerial ?? `${defaultRootMfaSerial(v.account, v.region)} (the default)`}`,
-    `  case        ${v.lifecycle === true ? 'lifecycle configuration present' : v.lifecycle === false ? 'no lifecycle configuration' : 'lifecycle configuration unknown'}`,
+    `  MFA serial  ${v.mfaSerial ?? "found at run time (MFA_SERIAL, or root's only device that gives a code)"}`,
+    `  case        versioning ${v.versioning}, MFA delete ${v.mfaDelete} (${repairAction(v.versioning, v.mfaDelete)})`,
   ];
 }
 

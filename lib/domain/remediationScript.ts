@@ -1,5 +1,6 @@
 import { checkBucketName } from './bucketName';
 import { isAccountId, isMfaSerial, isProfileName, isRegion, partitionOf } from './awsIds';
+import { verifyLine } from './scriptCommands';
 import type { MfaDeleteState, Remediation, VersioningStatus } from './types';
 
 export interface RemediationTarget {
@@ -71,7 +72,8 @@ export function remediationScript(target: RemediationTarget, creds: RootCredenti
 
   const serialSteps = creds.mfaSerial
     ? [
-        '  # 2. The root MFA device configured for this deployment.',
+        // The serial is named twice, so that verify-script notices a change to either line (lib/domain/verifyScript.ts).
+        `  # 2. The root MFA device configured for this deployment: ${creds.mfaSerial}`,
         `  serial=${shellQuote(creds.mfaSerial)}`,
       ]
     : [
@@ -169,6 +171,7 @@ export function remediationScript(target: RemediationTarget, creds: RootCredenti
     `It looks for a lifecycle configuration on s3://${bucket} just before the change: S3 refuses MFA delete while one exists, so the script then stops and prints how to save and remove it.`,
     `No root credentials for account ${account} (AWS Organizations centralized root access)? From the management account (or the delegated administrator), run aws sts assume-root --region ${region} --target-principal ${account} --task-policy-arn arn=arn:${partition}:iam::aws:policy/root-task/IAMCreateRootUserPassword to allow a root password again; then root signs in, assigns an MFA device and creates a temporary access key. No assume-root task policy can change versioning or MFA delete.`,
     'Delete the root access key as soon as every bucket is done (the script prints the command).',
+    verifyLine(script),
   ];
   return { script, warnings };
 }

@@ -2,12 +2,13 @@
 
 /**
  * The `aws` commands a script runs, in order of first appearance: those at the start of a command (a line, or
- * `$(…)`), not those in comments or in text it only prints for a person to run by hand.
+ * `$(…)`), not those in comments or in single-quoted text it only prints for a person to run by hand.
  */
 export function awsCommandsOf(script: string): string[] {
   const commands = script
     .split('\n')
     .filter((l) => !l.trimStart().startsWith('#'))
+    .map((l) => l.replace(/'[^']*'/g, "''"))
     .flatMap((l) =>
       [...l.matchAll(/(?:^\s*|\$\()aws ([a-z0-9-]+) ([a-z0-9-]+)/g)].map((m) => `aws ${m[1]} ${m[2]}`),
     );

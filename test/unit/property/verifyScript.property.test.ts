@@ -26,13 +26,20 @@ const values: fc.Arbitrary<ScriptValues> = fc
       ),
       { nil: undefined },
     ),
-    lifecycle: fc.constantFrom(true, false, undefined),
+    versioning: fc.constantFrom('Enabled' as const, 'Suspended' as const, 'Unversioned' as const),
+    mfaDelete: fc.constantFrom('Disabled' as const, 'NeverConfigured' as const, 'Enabled' as const),
   })
   .filter((v) => checkBucketName(v.bucket, v.region).valid);
 
 const generate = (v: ScriptValues) =>
   remediationScript(
-    { bucket: v.bucket, account: v.account, region: v.region, lifecycle: v.lifecycle },
+    {
+      bucket: v.bucket,
+      account: v.account,
+      region: v.region,
+      versioning: v.versioning,
+      mfaDelete: v.mfaDelete,
+    },
     { profile: v.profile, mfaSerial: v.mfaSerial },
   ).script;
 
