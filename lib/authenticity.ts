@@ -3,7 +3,7 @@
 import type { SNSEventRecord } from 'aws-lambda';
 import type { MessageMac } from './aws/messageMac';
 import { classifyTopicMessage, unverifiedMessage, type TopicMessage } from './domain/topicMessage';
-import { SIGNATURE_FIELD, isPlainObject, readSignature } from './domain/signedMessage';
+import { isPlainObject, readSignature } from './domain/signedMessage';
 
 export { signMachine, signPublication } from './aws/messageMac';
 
@@ -38,7 +38,7 @@ export type Screened =
   /** Claims to be the guard's and its signature verifies. */
   | { kind: 'genuine'; machine: Record<string, unknown> }
   /** Claims to be the guard's and its signature does not verify: shown as unverified, never as sent. */
-  | { kind: 'unverified'; reason: UnverifiedReason; detail?: string; redacted: string };
+  | { kind: 'unverified'; reason: UnverifiedReason; detail?: string; claims: string };
 
 export const GUARD_SOURCE = 'mfa-delete-guard';
 
@@ -60,22 +60,29 @@ export async function screenTopicMessage(mac: MessageMac, message: string): Prom
     kind: 'unverified',
     reason: verdict.reason,
     ...(verdict.detail && { detail: verdict.detail }),
-    redacted: JSON.stringify(withoutScripts(json)),
+    claims: claimsOf(json),
   };
 }
 
-/** Keys whose values are scripts or carry them: never shown from a message that did not verify. */
-const SCRIPT_KEYS = new Set(['remediation', 'script', 'scripts', SIGNATURE_FIELD]);
+/** The few fields of an unverified message a responder needs to know what it targeted, as `name value`. */
+const CLAIMED_FIELDS: Array<[string, (m: Record<string, unknown>) => unknown]> = [
+  ['kind', (m) => m.kind ?? 'alert'],
+  ['status', (m) => (isPlainObject(m.result) ? m.result.status : undefined)],
+  ['bucket', (m) => (isPlainObject(m.result) ? m.result.bucket : undefined)],
+  ['account', (m) => (isPlainObject(m.result) ? m.result.account : m.account)],
+  ['Region', (m) => (isPlainObject(m.result) ? m.result.region : m.region)],
+];
 
-/** A copy of a JSON value without any script-bearing member, at any depth. */
-export function withoutScripts(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutScripts);
-  if (!isPlainObject(value)) return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([k]) => !SCRIPT_KEYS.has(k))
-      .map(([k, v]) => [k, withoutScripts(v)]),
-  );
+/**
+ * What an unverified message claims to be, from a few of its fields and nothing else: no script, no
+ * finding, no free text it carries. Still its sender's words: channels show it as untrusted text.
+ */
+export function claimsOf(message: Record<string, unknown>): string {
+  const parts = CLAIMED_FIELDS.flatMap(([name, get]) => {
+    const value = get(message);
+    return typeof value === 'string' && value !== '' ? [`${name} ${value.slice(0, 100)}`] : [];
+  });
+  return `claims to be from mfa-delete-guard: ${parts.join(', ') || 'nothing more'} (the rest is not shown)`;
 }
 
 /** Our words for why a message is unverified, for the channels to show. */
@@ -100,7 +107,7 @@ export function verifiedTopicReader(mac: MessageMac) {
   return async (record: SNSEventRecord): Promise<TopicMessage> => {
     const screened = await screenTopicMessage(mac, record.Sns.Message);
     if (screened.kind === 'unverified')
-      return unverifiedMessage(record.Sns.Subject, screened.redacted, unverifiedReasonText(screened));
+      return unverifiedMessage(record.Sns.Subject, screened.claims, unverifiedReasonText(screened));
     return classifyTopicMessage(record.Sns.Subject, record.Sns.Message);
   };
 }

