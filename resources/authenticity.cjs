@@ -3,11 +3,13 @@
 // that only its publishing roles may use. osls calls this function while resolving
 // ${file(./resources/authenticity.cjs)}.
 //
-// Key policies name the roles by aws:PrincipalArn on the account principal, and the roles' own grants on the
-// keys live in separate AWS::IAM::Policy resources: a role whose policy named a key that names the role would
-// be a dependency cycle.
+// The signing key's policy names the roles by aws:PrincipalArn on the account principal, and their grants on it
+// live in separate AWS::IAM::Policy resources: a role whose own policy named a key that names the role would be
+// a dependency cycle.
 'use strict';
 
+// The same alarms osls adds from alarms.cjs, so that the topic policy names every one of them.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS file osls loads, like this one
 const alarmsOf = require('./alarms.cjs');
 
 // IAM role names and paths (https://docs.aws.amazon.com/IAM/latest/APIReference/API_Role.html), without commas,
@@ -40,8 +42,11 @@ module.exports = async (options) => {
     ['SweepPageRole', 'IsSweepRegion'],
   ];
   const verifiers = [['SlackNotifierRole', 'HasSlackWebhook']];
-  const roleArns = (roles) => roles.map(([id, condition]) => onlyIf(condition, arnOf(id)));
-  const roleIds = (roles) => roles.map(([id, condition]) => onlyIf(condition, { Ref: id }));
+  // Inside a statement or resource that already carries a role's condition, the role is named plainly.
+  const roleArns = (roles, within) =>
+    roles.map(([id, condition]) => onlyIf(condition === within ? undefined : condition, arnOf(id)));
+  const roleIds = (roles, within) =>
+    roles.map(([id, condition]) => onlyIf(condition === within ? undefined : condition, { Ref: id }));
 
   // Every alarm of this stack by its exact ARN: an alarm someone else names like ours cannot publish.
   const { Resources: alarms } = await alarmsOf(options);
@@ -54,6 +59,9 @@ module.exports = async (options) => {
   ];
 
   const topic = { Ref: 'AlertTopic' };
+  const topicArnByName = sub(
+    `arn:\${AWS::Partition}:sns:\${AWS::Region}:\${AWS::AccountId}:${service}-${stage}-alerts`,
+  );
   const topicChanges = [
     'sns:Subscribe',
     'sns:SetTopicAttributes',
@@ -192,8 +200,79 @@ module.exports = async (options) => {
             Principal: { AWS: account },
             Action: 'kms:VerifyMac',
             Resource: '*',
-            Condition: { ArnEquals: { 'aws:PrincipalArn': roleArns(verifiers) }, ...macAlgorithm },
+            Condition: {
+              ArnEquals: { 'aws:PrincipalArn': roleArns(verifiers, 'HasSlackWebhook') },
+              ...macAlgorithm,
+            },
           }),
+        ],
+      },
+    },
+  };
+
+  // The topic's own key. Customer-managed, because the AWS-managed alias/aws/sns key's policy cannot let
+  // CloudWatch alarms publish (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
+  // It protects messages in flight only, so `npx serverless remove` may schedule its deletion (30 days).
+  const AlertTopicKey = {
+    Type: 'AWS::KMS::Key',
+    DeletionPolicy: 'Delete',
+    UpdateReplacePolicy: 'Delete',
+    Properties: {
+      Description: sub(`${service}-${stage} alert topic encryption (\${AWS::Region})`),
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'AdministratorsManageTheKey',
+            Effect: 'Allow',
+            Principal: { AWS: account },
+            Action: [
+              ...keyAdministration,
+              'kms:DisableKeyRotation',
+              'kms:EnableKeyRotation',
+              'kms:GetKeyRotationStatus',
+              'kms:ListKeyRotations',
+              'kms:RotateKeyOnDemand',
+            ].sort(),
+            Resource: '*',
+            Condition: { ArnEquals: { 'aws:PrincipalArn': administrators } },
+          },
+          // Through SNS, for this topic only (SNS passes the topic's ARN as encryption context:
+          // https://docs.aws.amazon.com/gamelift/latest/flexmatchguide/queue-notification-sns-sse.html). Who may
+          // publish is the topic policy's to say; naming the roles here would be a cycle (topic → key → role →
+          // topic), so the ARN is built from the topic's name. The roles' own policies name this key.
+          {
+            Sid: 'EncryptForThisTopicThroughSns',
+            Effect: 'Allow',
+            Principal: { AWS: account },
+            Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+            Resource: '*',
+            Condition: {
+              StringEquals: {
+                'kms:ViaService': sub('sns.${AWS::Region}.amazonaws.com'),
+                'kms:CallerAccount': { Ref: 'AWS::AccountId' },
+                'kms:EncryptionContext:aws:sns:topicArn': topicArnByName,
+              },
+            },
+          },
+          // The alarms by name: their exact ARNs would make a cycle (alarm → topic → key → alarm); the topic
+          // policy names them exactly, and that is what decides who publishes.
+          {
+            Sid: 'CloudWatchAlarmsOfThisStackPublish',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+            Resource: '*',
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              ArnLike: {
+                'aws:SourceArn': sub(
+                  `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:${service}-${stage}-*`,
+                ),
+              },
+            },
+          },
         ],
       },
     },
@@ -207,6 +286,7 @@ module.exports = async (options) => {
 
   return {
     Resources: {
+      AlertTopicKey,
       AlertTopicPolicy,
       AlertSigningKey,
       AlertSigningKeyAlias: {
@@ -221,19 +301,10 @@ module.exports = async (options) => {
       ]),
       AlertVerifyingGrant: grant(
         'alert-verifying',
-        roleIds(verifiers),
+        roleIds(verifiers, 'HasSlackWebhook'),
         [{ Effect: 'Allow', Action: 'kms:VerifyMac', Resource: arnOf('AlertSigningKey') }],
         'HasSlackWebhook',
       ),
-      // Publishing to the KMS-encrypted topic needs kms:GenerateDataKey* and kms:Decrypt on its key
-      // (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html); the key policy allows them only via SNS.
-      AlertTopicKeyGrant: grant('alert-topic-key', roleIds(publishers), [
-        {
-          Effect: 'Allow',
-          Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-          Resource: arnOf('AlertTopicKey'),
-        },
-      ]),
     },
     Outputs: {
       AlertSigningKeyArn: { Value: arnOf('AlertSigningKey') },

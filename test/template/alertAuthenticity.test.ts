@@ -274,15 +274,47 @@ describe('the topic’s encryption key, narrowed to match', () => {
     context: { ...r.context, 'kms:ViaService': `sns.${REGION}.amazonaws.com`, 'kms:CallerAccount': ACCOUNT },
   });
 
-  it('lets only the publishing roles encrypt through SNS', () => {
+  const TOPIC_BY_NAME = `arn:aws:sns:${REGION}:${ACCOUNT}:mfa-delete-guard-prod-alerts`;
+  const viaSnsFor = (r: Request, topicArn: string): Request => ({
+    ...r,
+    context: {
+      ...r.context,
+      'kms:ViaService': `sns.${REGION}.amazonaws.com`,
+      'kms:CallerAccount': ACCOUNT,
+      'kms:EncryptionContext:aws:sns:topicArn': topicArn,
+    },
+  });
+
+  it('serves principals of the account only through SNS, for this topic only (the topic policy says who publishes)', () => {
+    expect(sid(statements, 'EncryptForThisTopicThroughSns').Condition).toEqual({
+      StringEquals: {
+        'kms:ViaService': `sns.${REGION}.amazonaws.com`,
+        'kms:CallerAccount': ACCOUNT,
+        'kms:EncryptionContext:aws:sns:topicArn': TOPIC_BY_NAME,
+      },
+    });
     for (const action of ['kms:GenerateDataKey', 'kms:Decrypt']) {
-      for (const role of PUBLISHERS)
-        expect(decision(statements, viaSns(asRole(role, action))), role).toBe('allow');
-      for (const other of OTHER_PRINCIPALS)
-        expect(decision(statements, viaSns(asRoleArn(other, action))), other).toBe('none');
-      // Not directly, only through SNS.
-      expect(decision(statements, asRole('CheckRole', action))).toBe('none');
+      for (const role of PUBLISHERS) {
+        expect(decision(statements, viaSnsFor(asRole(role, action), TOPIC_BY_NAME)), role).toBe('allow');
+        // Another topic, or directly: nothing.
+        expect(decision(statements, viaSnsFor(asRole(role, action), `${TOPIC_BY_NAME}-2`)), role).toBe(
+          'none',
+        );
+        expect(decision(statements, asRole(role, action)), role).toBe('none');
+      }
+      // Another account's principal, even through SNS for this topic: nothing.
+      expect(
+        decision(
+          statements,
+          viaSnsFor(asRoleArn('arn:aws:iam::444455556666:role/CheckRole', action), TOPIC_BY_NAME),
+        ),
+      ).toBe('none');
     }
+  });
+
+  it('the topic it serves is the stack’s alert topic', () => {
+    expect(props(template.Resources.AlertTopic).TopicName).toBe('mfa-delete-guard-prod-alerts');
+    expect(referencedId(props(template.Resources.AlertTopic).KmsMasterKeyId)).toBe('AlertTopicKey');
   });
 
   it('lets CloudWatch encrypt only for this stack’s alarms', () => {

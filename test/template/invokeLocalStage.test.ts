@@ -42,7 +42,7 @@ describe('invoke local on a stage without literal parameters', () => {
       expect(status).not.toBe(0);
       expect(output).not.toContain('ListStackResources');
       expect(errorLine(output)).toBe(
-        'invoke local: stage "dev" leaves ALERT_TOPIC_ARN, EVENT_BUS_NAME of function check to CloudFormation; ' +
+        'invoke local: stage "dev" leaves ALERT_TOPIC_ARN, ALERT_SIGNING_KEY_ARN, EVENT_BUS_NAME of function check to CloudFormation; ' +
           'run it with --stage local (literal values, no AWS lookup): ' +
           'npx serverless invoke local --stage local -f check --path events/cloudtrail-mfa-delete-disabled.json',
       );
