@@ -22,6 +22,7 @@ import { arrange, loadEvent, scenarioFile, type Scenario } from '../support/scen
 import { createQueue, drainQueue, motoClients, REGION, type Queue } from './support/motoClients';
 import { checkFunction, codeDir, loadTemplate, type CheckFunction, type Template } from './support/package';
 import { packagedFunction, type Invocation } from './support/packagedFunction';
+import { createSigningKey, type SigningKey } from './support/signingKey';
 import {
   awsCliV1,
   awsCliV2Debian,
@@ -93,6 +94,7 @@ let clients: ReturnType<typeof motoClients>;
 let template: Template;
 let fn: CheckFunction;
 let topicArn: string;
+let signingKey: SigningKey;
 let dedupeTable: string | undefined;
 let alertQueue: Queue;
 let driftQueue: Queue;
@@ -167,6 +169,7 @@ beforeAll(async () => {
   fn = checkFunction(template);
 
   topicArn = await createReferencedTopic(template, fn.environment.ALERT_TOPIC_ARN);
+  signingKey = await createSigningKey(moto);
   dedupeTable = await createDedupeTable(template, fn.environment.IDEMPOTENCY_TABLE);
   alertQueue = await createQueue(clients.sqs, 'security-team-alerts');
   await clients.sns.send(
@@ -215,7 +218,11 @@ beforeAll(async () => {
     account: file.account,
     region: REGION,
     // EVENT_BUS_NAME: the default bus, as the stack resolves it without dedicatedDriftBus.
-    resolvedEnvironment: { ALERT_TOPIC_ARN: topicArn, EVENT_BUS_NAME: 'default' },
+    resolvedEnvironment: {
+      ALERT_TOPIC_ARN: topicArn,
+      ALERT_SIGNING_KEY_ARN: signingKey.arn,
+      EVENT_BUS_NAME: 'default',
+    },
     extraEnvironment: {
       // Everything to moto, except S3, which goes to the MFA-aware server. A service the function starts
       // using later lands on moto too, never on AWS.
@@ -258,6 +265,8 @@ describe('the packaged check function', () => {
       expect(driftEvents).toHaveLength(shouldAlert ? 1 : 0);
       for (const alert of alerts) {
         expect((JSON.parse(alert.Message) as MachineAlert).result.status).toBe(s.expect);
+        // Signed by the packaged function with moto's KMS key; a notifier holding the key verifies it.
+        await expect(signingKey.check(alert.Message)).resolves.toEqual({ verdict: 'genuine' });
       }
       for (const event of driftEvents) expect(event.detail.status).toBe(s.expect);
       // SNS and EventBridge went to moto, not to the S3 stand-in.

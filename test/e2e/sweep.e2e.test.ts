@@ -21,6 +21,7 @@ import { loadEvent } from '../support/scenarios';
 import { createQueue, drainQueue, motoClients, REGION, type Queue } from './support/motoClients';
 import { codeDir, lambdaFunction, loadTemplate, SWEEP_FUNCTION } from './support/package';
 import { packagedFunction } from './support/packagedFunction';
+import { createSigningKey } from './support/signingKey';
 import { startS3Split, type S3Split } from './support/s3Split';
 
 const ACCOUNT = '111122223333';
@@ -129,6 +130,7 @@ beforeAll(async () => {
     resolvedEnvironment: {
       ALERT_TOPIC_ARN: topic.TopicArn as string,
       EVENT_BUS_NAME: 'default', // as the stack resolves it without dedicatedDriftBus
+      ALERT_SIGNING_KEY_ARN: (await createSigningKey(moto)).arn,
       SWEEP_RUN_TABLE: 'mfa-delete-guard-prod-sweep-runs',
       SWEEP_QUEUE_URL: pageQueue.url,
     },

@@ -269,11 +269,6 @@ describe('the signing key', () => {
 
 describe('the topic’s encryption key, narrowed to match', () => {
   const statements = keyPolicy('AlertTopicKey');
-  const viaSns = (r: Request): Request => ({
-    ...r,
-    context: { ...r.context, 'kms:ViaService': `sns.${REGION}.amazonaws.com`, 'kms:CallerAccount': ACCOUNT },
-  });
-
   const TOPIC_BY_NAME = `arn:aws:sns:${REGION}:${ACCOUNT}:mfa-delete-guard-prod-alerts`;
   const viaSnsFor = (r: Request, topicArn: string): Request => ({
     ...r,
