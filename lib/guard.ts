@@ -155,7 +155,7 @@ export async function sendTestAlert(deps: GuardDeps, origin: 'lambda' | 'cli'): 
     deps.log?.warn('test alert not published: no alert topic', { testId: test.id });
     return { id: test.id, published: false };
   }
-  const messageId = await publishAlert(deps.sns, topicArn, snsPublication({ kind: 'test', test }));
+  const messageId = await publishAlert(deps.sns, topicArn, snsPublication({ kind: 'test', test }), deps.mac);
   deps.log?.info('test alert published', { testId: test.id, topicArn, messageId });
   return { id: test.id, published: true, topicArn, messageId };
 }

@@ -29,6 +29,8 @@ module.exports = async (options) => {
       throw new Error(`alertAdminRoles: ${JSON.stringify(name)} is not an IAM role name`);
   }
 
+  // The key the functions sign and verify with: the stack's own (GetAtt), or a central account's key by ARN.
+  const signingKeyArn = await resolveVariable('param:alertSigningKeyArn');
   const sub = (text) => ({ 'Fn::Sub': text });
   const arnOf = (id) => ({ 'Fn::GetAtt': [id, 'Arn'] });
   const onlyIf = (condition, value) =>
@@ -303,12 +305,12 @@ module.exports = async (options) => {
         },
       },
       AlertSigningGrant: grant('alert-signing', roleIds(publishers), [
-        { Effect: 'Allow', Action: 'kms:GenerateMac', Resource: arnOf('AlertSigningKey') },
+        { Effect: 'Allow', Action: 'kms:GenerateMac', Resource: signingKeyArn },
       ]),
       AlertVerifyingGrant: grant(
         'alert-verifying',
         roleIds(verifiers, 'HasSlackWebhook'),
-        [{ Effect: 'Allow', Action: 'kms:VerifyMac', Resource: arnOf('AlertSigningKey') }],
+        [{ Effect: 'Allow', Action: 'kms:VerifyMac', Resource: signingKeyArn }],
         'HasSlackWebhook',
       ),
     },

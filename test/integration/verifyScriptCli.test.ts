@@ -6,12 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../lib/cli/main';
-import { renderAlert } from '../../lib/domain/renderAlert';
+import { renderEmail } from '../../lib/channels/email';
+import { resultMessage } from '../../lib/domain/topicMessage';
 import { scenarioFixtures } from '../golden/fixtures';
 
 const drift = scenarioFixtures().find((f) => f.name === 'cloudtrail-mfa-delete-disabled')!.result;
 const SCRIPT = drift.remediation!.script;
-const EMAIL = renderAlert(drift).text;
+const EMAIL = renderEmail(resultMessage(drift)).text;
 const dir = mkdtempSync(join(tmpdir(), 'verify-script-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

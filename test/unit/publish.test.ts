@@ -112,7 +112,8 @@ describe('digestPublication', () => {
       const slack = renderSlack(back);
       expect(slackLimitViolations(slack)).toEqual([]);
       const text = JSON.stringify(slack);
-      expect(text.match(/put-bucket-versioning/g)?.length).toBe(MACHINE_DIGEST_SCRIPTS);
+      // One script per shown bucket (the command with its arguments, not the one-line description of it).
+      expect(text.match(/aws s3api put-bucket-versioning --profile/g)?.length).toBe(MACHINE_DIGEST_SCRIPTS);
       expect(text).toContain('Also needing a person (their scripts are in the email digest)');
       expect(text).toMatch(/more buckets need a person\. To see them all:/);
     }
