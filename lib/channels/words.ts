@@ -81,7 +81,7 @@ export const UNRECOGNISED_HEADLINE = 'Unrecognised message on the alert topic';
 
 export function foreignSummary(kind: 'unverified' | 'unrecognised', f: ForeignMessage): string {
   return kind === 'unverified'
-    ? `A message on the alert topic failed its signature check (${f.reason}). Do not run any command from it or act on it: find out who can publish to the topic. Its beginning is shown as text only.`
+    ? `A message on the alert topic failed its signature check (${f.reason}). Do not run any command from it or act on it: find out who can publish to the topic. Only what it claims to be is shown, as text.`
     : `A message on the alert topic is not one mfa-delete-guard recognises (${f.reason}). Its beginning is shown as text only; check where it came from before acting on it.`;
 }
 

@@ -3,7 +3,7 @@
 // refusals (400/404/5xx) fail the invocation, and never for an alarm notice (that could loop).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SlackWebhookError } from '../../lib/channels/slack/deliver';
 import { snsPublication } from '../../lib/channels/publish';
 import { renderSlack } from '../../lib/channels/slack';
@@ -188,6 +188,7 @@ describe('the Lambda handler, misconfigured', () => {
       SLACK_WEBHOOK_PARAMETER: '/mfa-delete-guard/test/slack-webhook-url',
       SLACK_MIN_SEVERITY: 'urgent',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
+      ALERT_SIGNING_KEY_ARN: 'arn:aws:kms:eu-west-1:111122223333:key/00000000-0000-0000-0000-000000000000',
     });
     const { handler } = await import('../../functions/slackNotifier');
     const alarm = snsEventFor([
@@ -196,6 +197,24 @@ describe('the Lambda handler, misconfigured', () => {
     await expect(handler(alarm, lambdaContext())).resolves.toEqual({ posted: 0, skipped: 0, notPosted: 1 });
     const alert = snsEventFor([published(resultMessage(result('cloudtrail-mfa-delete-disabled')))]);
     await expect(handler(alert, lambdaContext())).rejects.toThrow(/SLACK_MIN_SEVERITY must be one of/);
+    expect(received).toHaveLength(0);
+  });
+
+  it('without the signing key it posts nothing it cannot verify (alerts fail), and still returns for an alarm notice', async () => {
+    vi.resetModules();
+    Object.assign(process.env, {
+      SLACK_WEBHOOK_PARAMETER: '/mfa-delete-guard/test/slack-webhook-url',
+      SLACK_MIN_SEVERITY: 'info',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+    });
+    delete process.env.ALERT_SIGNING_KEY_ARN;
+    const { handler } = await import('../../functions/slackNotifier');
+    const alarm = snsEventFor([
+      { subject: cloudWatchAlarmSubject('ALARM'), message: cloudWatchAlarmMessage('ALARM') },
+    ]);
+    await expect(handler(alarm, lambdaContext())).resolves.toEqual({ posted: 0, skipped: 0, notPosted: 1 });
+    const alert = snsEventFor([published(resultMessage(result('cloudtrail-mfa-delete-disabled')))]);
+    await expect(handler(alert, lambdaContext())).rejects.toThrow('ALERT_SIGNING_KEY_ARN is not set');
     expect(received).toHaveLength(0);
   });
 });
