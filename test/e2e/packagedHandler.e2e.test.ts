@@ -356,7 +356,12 @@ describe('an error the packaged function rejects with, as Lambda reports it', ()
       taskRoot: codeDir(inject('packageDir'), fn.zip),
       account: file.account,
       region: REGION,
-      resolvedEnvironment: { ALERT_TOPIC_ARN: topicArn, EVENT_BUS_NAME: 'default' },
+      // KMS stays on moto (AWS_ENDPOINT_URL), where the signing key is: the alert is signed before SNS refuses it.
+      resolvedEnvironment: {
+        ALERT_TOPIC_ARN: topicArn,
+        ALERT_SIGNING_KEY_ARN: signingKey.arn,
+        EVENT_BUS_NAME: 'default',
+      },
       extraEnvironment: {
         AWS_ENDPOINT_URL: moto.url,
         AWS_ENDPOINT_URL_S3: fake.url,
