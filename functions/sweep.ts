@@ -11,6 +11,7 @@ import {
   lambdaWiring,
   seeAllFromEnv,
   sweepConcurrencyFromEnv,
+  withTagging,
 } from '../lib/runtime/wiring';
 import { createSweepRunner } from '../lib/sweep';
 
@@ -35,7 +36,7 @@ export const sweepHandler = async (event: unknown, context: Context): Promise<Re
     ...(fan && { fanOut: fanOutHook(fan, sweepRunId(event)) }),
   });
   const options = await wiring.invocationOptions(context, 'sweep');
-  return checkInvocation(event, await wiring.deps(context, options), sweep, logger, options);
+  return checkInvocation(event, withTagging(await wiring.deps(context, options)), sweep, logger, options);
 };
 
 export const handler = middy(sweepHandler).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -12,6 +12,7 @@ import {
   lambdaWiring,
   seeAllFromEnv,
   sweepConcurrencyFromEnv,
+  withTagging,
 } from '../lib/runtime/wiring';
 
 // The page worker of a fanned-out sweep (README "Sweep"): one SQS message, one page of buckets.
@@ -29,7 +30,7 @@ const processor = new BatchProcessor(EventType.SQS);
 export const sweepPageHandler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   const fan = await fanOut();
   if (!fan) throw new Error('SWEEP_RUN_TABLE and SWEEP_QUEUE_URL must be set for the sweep page worker');
-  const deps = await wiring.deps(context);
+  const deps = withTagging(await wiring.deps(context));
   const page = async (record: SQSRecord): Promise<void> => {
     try {
       const message = parseQueueMessage(record.body);

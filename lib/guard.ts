@@ -1,7 +1,7 @@
 // The pipeline in one place: invocation → target → live state → decision → alert → publish.
 // AWS clients come in through GuardDeps, so tests and the CLI run the very same code.
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { S3Client } from '@aws-sdk/client-s3';
+import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { checkBucketName, describe } from './domain/bucketName';
 import type { PublishConfig } from './domain/config';
@@ -25,7 +25,7 @@ import {
 } from './domain/types';
 import { emitDriftEvents } from './aws/emitDriftEvents';
 import { CannotRunError, TransientAwsError, describeError } from './aws/errors';
-import { readLiveState, resolveBucketRegion } from './aws/liveState';
+import { readLiveState, type LiveStateOptions, type S3ByRegion } from './aws/liveState';
 import { publishAlert } from './aws/publishAlert';
 import type { MessageMac } from './aws/messageMac';
 import type { DeliveryDedupe, DeliveryKey } from './aws/deliveryDedupe';
@@ -37,14 +37,16 @@ export interface Log {
 }
 
 export interface GuardDeps {
-  s3: { get(region: string): S3Client };
+  s3: S3ByRegion;
+  /** Resource Groups Tagging API clients by Region: a sweep reads the guard tags in bulk through them. */
+  tagging?: { get(region: string): ResourceGroupsTaggingAPIClient };
   sns?: SNSClient;
   /** Signs every message published to the topic (KMS GenerateMac); none: published unsigned (the CLI). */
   mac?: MessageMac;
   eventBridge?: EventBridgeClient;
   config: GuardConfig;
   publish: PublishConfig;
-  /** Where to ask HeadBucket for the Region of a bucket named without one. */
+  /** Where to ask first for a bucket named without its Region (S3 redirects to the right one). */
   homeRegion: string;
   /** The account the function runs in: manual checks have no CloudTrail record to say it. */
   account?: string;
@@ -172,6 +174,7 @@ export async function checkTarget(target: CheckTarget, deps: GuardDeps): Promise
 export async function checkTargetLive(
   target: CheckTarget,
   deps: GuardDeps,
+  options?: LiveStateOptions,
 ): Promise<{ result: CheckResult; live?: LiveState }> {
   const checkedAt = (deps.now ? deps.now() : new Date()).toISOString();
   const invalid = (reason: string): { result: CheckResult } => ({
@@ -184,22 +187,25 @@ export async function checkTargetLive(
       reason,
     },
   });
-  // A name checked without its Region may still be a legacy us-east-1 name (upper case, '_'): those
-  // characters are safe to send to HeadBucket, and the name is checked again once the Region is known.
-  const name = checkBucketName(target.bucket, target.region ?? 'us-east-1');
+  // The Region is only where to ask first: a name may be a legacy us-east-1 name (upper case, '_'), whose
+  // characters are safe to send, and it is checked again against the Region S3 answers from.
+  const name = checkBucketName(target.bucket, 'us-east-1');
   if (!name.valid) return invalid(name.reason);
 
-  let region = target.region;
-  let live: LiveState | undefined;
-  if (!region) {
-    const answer = await resolveBucketRegion(deps.s3.get(deps.homeRegion), target.bucket);
-    if (answer.kind === 'region') region = answer.region;
-    else live = answer;
-    const recheck = checkBucketName(target.bucket, region);
+  const answer = await readLiveState(
+    deps.s3,
+    target.bucket,
+    target.region ?? deps.homeRegion,
+    deps.config,
+    options,
+  );
+  // S3's answer wins over the caller's Region: results, scripts and links name where the bucket is.
+  const region = answer.region ?? target.region;
+  if (answer.region) {
+    const recheck = checkBucketName(target.bucket, answer.region);
     if (!recheck.valid) return invalid(recheck.reason);
   }
-  if (!live) live = await readLiveState(deps.s3.get(region as string), target.bucket, deps.config);
-  return { result: resultFromLive({ ...target, region }, live, deps, checkedAt), live };
+  return { result: resultFromLive({ ...target, region }, answer.live, deps, checkedAt), live: answer.live };
 }
 
 function baseResult(target: CheckTarget, checkedAt: string) {
@@ -272,8 +278,10 @@ function namedBucketMissing(target: CheckTarget, live: LiveState): Decision | un
 /** A change of the guard's tag: read the bucket as it is now, then decide whether its scope changed. */
 export async function checkScopeChange(record: TagChangeRecord, deps: GuardDeps): Promise<CheckResult> {
   const checkedAt = (deps.now ? deps.now() : new Date()).toISOString();
-  const live = await readLiveState(deps.s3.get(record.region), record.bucket, deps.config);
-  return scopeResultFromLive(record, live, deps, checkedAt);
+  const answer = await readLiveState(deps.s3, record.bucket, record.region, deps.config);
+  // The Region S3 answers from is the one reported, as for every other check.
+  const located = answer.region ? { ...record, region: answer.region } : record;
+  return scopeResultFromLive(located, answer.live, deps, checkedAt);
 }
 
 /** The result for a tagging call against the bucket's live state. Pure, like resultFromLive. */

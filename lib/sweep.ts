@@ -11,6 +11,8 @@ import type { CheckResult, Report } from './domain/types';
 import { forEachConcurrent } from './aws/concurrency';
 import { DriftEventError, emitDriftEvents } from './aws/emitDriftEvents';
 import { TransientAwsError, describeError } from './aws/errors';
+import { bulkGuardTagReader } from './aws/bulkTags';
+import type { LiveStateOptions } from './aws/liveState';
 import { listBucketPages, type BucketPage, type ListedBucket } from './aws/listBuckets';
 import { publishAlert } from './aws/publishAlert';
 import {
@@ -138,8 +140,14 @@ export async function checkBuckets(
     }
     progress.listingDone = true;
   }
+  // Tags come in bulk, one GetResources page per hundred tagged buckets of a Region, when the deployment
+  // gives the sweep a Tagging API client; otherwise one GetBucketTagging per bucket that needs its tag.
+  const { tagging } = deps;
+  const live: LiveStateOptions = tagging
+    ? { tags: bulkGuardTagReader((region) => tagging.get(region), deps.log) }
+    : {};
   await forEachConcurrent(buckets(), clampConcurrency(opts.concurrency), async (bucket) => {
-    const { result, compact } = await checkOne(bucket, deps);
+    const { result, compact } = await checkOne(bucket, deps, live);
     outcome.total += 1;
     outcome.counts[result.status] = (outcome.counts[result.status] ?? 0) + 1;
     if (ALERTING_STATUSES.has(result.status)) {
@@ -163,11 +171,13 @@ export async function checkBuckets(
 async function checkOne(
   bucket: ListedBucket,
   deps: GuardDeps,
+  options: LiveStateOptions,
 ): Promise<{ result: CheckResult; compact?: CompactResult }> {
   try {
     const { result, live } = await checkTargetLive(
       { bucket: bucket.name, region: bucket.region, account: deps.account, trigger: 'sweep' },
       deps,
+      options,
     );
     return live
       ? { result, compact: { bucket: bucket.name, region: result.region, state: live } }

@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   let peakRss = baselineRss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
   const deps = {
-    s3: new S3ClientPool(concurrency),
+    s3: new S3ClientPool({ maxSockets: concurrency }),
     sns: newSnsClient('eu-west-1'),
     eventBridge: newEventBridgeClient('eu-west-1'),
     config: { scope: 'configured' as const, exemptPatterns: [], rootProfile: 'root_user' },

@@ -21,24 +21,40 @@ export const clientDefaults = {
 };
 const retry = clientDefaults;
 
+/**
+ * Whether the SDK is pointed at a custom endpoint (LocalStack, MinIO, moto, a loopback test server):
+ * the SDK reads AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> itself; this only tells S3 to use path-style
+ * addressing there, since a dotted bucket name (logs.example.com) cannot be a host name under an IP address.
+ */
+export function hasCustomS3Endpoint(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.AWS_ENDPOINT_URL_S3?.trim() || env.AWS_ENDPOINT_URL?.trim());
+}
+
 /** One S3 client per Region, created on first use and reused: S3 bucket calls must go to the bucket's Region. */
 export class S3ClientPool {
   private readonly clients = new Map<string, S3Client>();
+  private readonly maxSockets: number;
+  private readonly forcePathStyle: boolean;
 
   /**
    * maxSockets: the SDK's agent allows 50 by default, which would cap a sweep's concurrency; 256 is the
    * sweep's maximum. Sockets are opened only as requests need them.
    */
-  constructor(private readonly maxSockets = 256) {}
+  constructor(opts: { maxSockets?: number; forcePathStyle?: boolean } = {}) {
+    this.maxSockets = opts.maxSockets ?? 256;
+    this.forcePathStyle = opts.forcePathStyle ?? hasCustomS3Endpoint(process.env);
+  }
 
   get(region: string): S3Client {
     let client = this.clients.get(region);
     if (!client) {
       const agent = { keepAlive: true, maxSockets: this.maxSockets };
-      // followRegionRedirects: a 301 with x-amz-bucket-region is retried in the right Region.
+      // No followRegionRedirects: the SDK would retry a wrong-Region request silently and the caller could
+      // not tell which Region answered. lib/aws/liveState.ts follows S3's redirect itself and records it.
       client = new S3Client({
         region,
-        followRegionRedirects: true,
+        followRegionRedirects: false,
+        ...(this.forcePathStyle && { forcePathStyle: true }),
         ...retry,
         requestHandler: { ...retry.requestHandler, httpAgent: agent, httpsAgent: agent },
       });

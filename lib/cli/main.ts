@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describeError } from '../aws/errors';
+import { hasCustomS3Endpoint } from '../aws/clients';
 import { ConfigError, guardConfigFromEnv, publishConfigFromEnv } from '../domain/config';
 import { parseInvocation, type Invocation } from '../domain/parseInvocation';
 import type { Report } from '../domain/types';
@@ -9,7 +10,7 @@ import { exitCodeFor, formatReport } from './format';
 import { createSweepRunner, type SweepReport } from '../sweep';
 import { countLines } from '../domain/digest';
 import { progressBar } from './progress';
-import { callerAccount, guardClients, guardDeps, regionFromEnv } from '../runtime/wiring';
+import { callerAccount, guardClients, guardDeps, regionFromEnv, withTagging } from '../runtime/wiring';
 import { version as VERSION } from '../../package.json';
 import { runVerifyScript } from './verifyScript';
 
@@ -144,8 +145,8 @@ async function cliDeps(opts: CheckOptions, env: NodeJS.ProcessEnv): Promise<Guar
   const homeRegion = opts.region ?? regionFromEnv(env);
   const account =
     opts.account ?? env.AWS_ACCOUNT_ID ?? (opts.eventFile ? undefined : await callerAccount(homeRegion));
-  const wiring = { config, publish, homeRegion };
-  return guardDeps(wiring, guardClients(wiring), account);
+  const wiring = { config, publish, homeRegion, forcePathStyle: hasCustomS3Endpoint(env) };
+  return withTagging(guardDeps(wiring, guardClients(wiring), account));
 }
 
 /** After the table of a sweep: the counts per status, and whether the digest went out. */

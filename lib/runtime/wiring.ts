@@ -7,8 +7,9 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
-import { S3ClientPool, newEventBridgeClient, newSnsClient } from '../aws/clients';
+import { S3ClientPool, hasCustomS3Endpoint, newEventBridgeClient, newSnsClient } from '../aws/clients';
 import type { DedupeLog, DeliveryDedupe } from '../aws/deliveryDedupe';
+import { TaggingClientPool } from '../aws/taggingClients';
 import type { WebhookUrlSource } from '../aws/webhookSecret';
 import { kmsMessageMac, newKmsClient, type MessageMac } from '../aws/messageMac';
 import {
@@ -63,6 +64,8 @@ export interface GuardWiring {
   homeRegion: string;
   /** Signs what is published (ALERT_SIGNING_KEY_ARN); a deployed stack always sets it. */
   mac?: MessageMac;
+  /** S3 path-style addressing: set with a custom endpoint (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_S3). */
+  forcePathStyle?: boolean;
   log?: Log;
 }
 
@@ -73,10 +76,12 @@ export interface GuardClients {
   eventBridge: () => EventBridgeClient | undefined;
 }
 
-export function guardClients(w: Pick<GuardWiring, 'publish' | 'homeRegion'>): GuardClients {
+export function guardClients(
+  w: Pick<GuardWiring, 'publish' | 'homeRegion' | 'forcePathStyle'>,
+): GuardClients {
   const { topicArn, eventBusName } = w.publish;
   return {
-    s3: lazy(() => new S3ClientPool()),
+    s3: lazy(() => new S3ClientPool({ forcePathStyle: w.forcePathStyle ?? false })),
     sns: lazy(() => (topicArn ? newSnsClient(snsRegion(topicArn, w.homeRegion)) : undefined)),
     eventBridge: lazy(() =>
       eventBusName ? newEventBridgeClient(eventBridgeRegion(eventBusName, w.homeRegion)) : undefined,
@@ -119,8 +124,24 @@ export function guardWiringFromEnv(env: Env, log?: Log): GuardWiring {
     publish,
     homeRegion: regionFromEnv(env),
     ...(mac && { mac }),
+    forcePathStyle: hasCustomS3Endpoint(env),
     ...(log && { log }),
   };
+}
+
+let taggingPool: TaggingClientPool | undefined;
+
+/**
+ * The deps of an entry point that sweeps (the sweep and sweepPage functions, the CLI), with Resource Groups
+ * Tagging API clients for the sweep's bulk tag read, built on first use. A function of its own, so that
+ * the check function's bundle leaves that SDK client out.
+ */
+export function withTagging(deps: GuardDeps): GuardDeps {
+  return Object.defineProperty(deps, 'tagging', {
+    enumerable: true,
+    configurable: true,
+    get: () => (taggingPool ??= new TaggingClientPool()),
+  });
 }
 
 /**

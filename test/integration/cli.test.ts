@@ -110,6 +110,41 @@ describe('mfa-delete-guard check', () => {
     expect(missing).toMatchObject({ code: 2, stderr: expect.stringContaining('ENOENT') });
   });
 
+  it('reports the Region S3 answers from, not the --region given: table, script and alert link', async () => {
+    const { code, stdout } = await cli(['--bucket', 'example-legacy', '--region', 'eu-west-1']);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/example-legacy\s+us-west-2\s+drift/);
+    expect(stdout).toContain("--region 'us-west-2' --bucket 'example-legacy'");
+    expect(stdout).not.toContain('eu-west-1');
+    // Asked where the caller said, redirected by S3 (301 + x-amz-bucket-region), asked again there.
+    const versioning = fake.requests.filter((r) => r.operation === 'GetBucketVersioning');
+    expect(versioning.map((r) => r.region)).toEqual(['eu-west-1', 'us-west-2']);
+    expect(fake.requests.every((r) => r.operation !== 'HeadBucket')).toBe(true);
+
+    const topic = 'arn:aws:sns:eu-west-1:111122223333:secops';
+    const loud = await cli(['--bucket', 'example-legacy', '--region', 'eu-west-1', '--topic-arn', topic]);
+    expect(loud.code).toBe(1);
+    const email = (JSON.parse(fake.published[0]!.Message) as { email: string }).email;
+    expect(email).toContain('/s3/buckets/example-legacy?region=us-west-2&tab=properties');
+    expect(email).not.toContain('eu-west-1');
+  });
+
+  it('checks a dotted bucket name against a custom endpoint with path-style requests', async () => {
+    fake.addBucket({
+      name: 'logs.example.com',
+      region: 'eu-west-1',
+      versioning: 'Enabled',
+      mfaDelete: 'Enabled',
+    });
+    const { code, stdout, stderr } = await cli(['--bucket', 'logs.example.com']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/logs\.example\.com\s+eu-west-1\s+compliant/);
+    const request = fake.requests.find((r) => r.operation === 'GetBucketVersioning');
+    expect(request?.path).toBe('/logs.example.com/');
+    expect(request?.headers.host).toBe(new URL(fake.url).host);
+  });
+
   it('exits 2 for an invalid bucket name without calling AWS', async () => {
     const { code, stdout } = await cli(['--bucket', 'UPPER;case']);
     expect(code).toBe(2);

@@ -23,7 +23,10 @@ let s3: S3Client;
 let sns: SNSClient;
 let eb: EventBridgeClient;
 
-type AwsError = Error & { $metadata?: { httpStatusCode?: number } };
+type AwsError = Error & {
+  $metadata?: { httpStatusCode?: number };
+  $response?: { headers?: Record<string, string> };
+};
 
 async function caught(p: Promise<unknown>): Promise<AwsError> {
   try {
@@ -35,7 +38,7 @@ async function caught(p: Promise<unknown>): Promise<AwsError> {
 }
 
 beforeAll(async () => {
-  fake = await startFakeAws();
+  fake = await startFakeAws({ homeRegion: 'eu-west-1' });
   const cfg = { endpoint: fake.url, region: 'eu-west-1', credentials, forcePathStyle: true };
   s3 = new S3Client(cfg);
   sns = new SNSClient({ endpoint: fake.url, region: 'eu-west-1', credentials });
@@ -89,13 +92,18 @@ describe('fake S3 with the real SDK v3', () => {
   });
 
   it('missing bucket → NoSuchBucket 404; HeadBucket gives region or NotFound', async () => {
-    fake.addBucket({ name: 'here', region: 'ap-southeast-2' });
+    fake.addBucket({ name: 'here', region: 'eu-west-1' });
+    fake.addBucket({ name: 'far', region: 'ap-southeast-2' });
     const err = await caught(s3.send(new GetBucketVersioningCommand({ Bucket: 'gone' })));
     expect(err.name).toBe('NoSuchBucket');
     expect(err.$metadata?.httpStatusCode).toBe(404);
 
     const head = await s3.send(new HeadBucketCommand({ Bucket: 'here' }));
-    expect(head.BucketRegion).toBe('ap-southeast-2');
+    expect(head.BucketRegion).toBe('eu-west-1');
+    // From another Region: 301 without a body, the Region in x-amz-bucket-region.
+    const farErr = await caught(s3.send(new HeadBucketCommand({ Bucket: 'far' })));
+    expect(farErr.$metadata?.httpStatusCode).toBe(301);
+    expect(farErr.$response?.headers?.['x-amz-bucket-region']).toBe('ap-southeast-2');
     const headErr = await caught(s3.send(new HeadBucketCommand({ Bucket: 'gone' })));
     expect(headErr.name).toBe('NotFound');
   });
@@ -205,8 +213,8 @@ describe('fake S3 with the real SDK v3', () => {
     expect(lc.$metadata?.httpStatusCode).toBe(409);
   });
 
-  it('redirectWrongRegion: 301 PermanentRedirect, followed by the SDK when followRegionRedirects is on', async () => {
-    const f2 = await startFakeAws({ redirectWrongRegion: true });
+  it('a wrong-Region request: 301 PermanentRedirect, followed by the SDK when followRegionRedirects is on', async () => {
+    const f2 = await startFakeAws();
     try {
       f2.addBucket({ name: 'far', region: 'us-west-2', versioning: 'Enabled', mfaDelete: 'Enabled' });
       const base = { endpoint: f2.url, region: 'eu-west-1', credentials, forcePathStyle: true };
@@ -317,7 +325,8 @@ describe('fake SNS and EventBridge with the real SDK v3', () => {
 
 describe('scale', () => {
   it('10,000 buckets: paginated listing stays fast and peak in-flight is tracked', async () => {
-    const big = await startFakeAws({ latencyMs: 5, recordRequests: false });
+    // The listing is what this measures: Region redirects are off so any bucket answers from eu-west-1.
+    const big = await startFakeAws({ latencyMs: 5, recordRequests: false, redirectWrongRegion: false });
     try {
       for (let i = 0; i < 10_000; i++) {
         big.addBucket({ name: `b-${String(i).padStart(5, '0')}`, region: i % 3 ? 'eu-west-1' : 'us-east-1' });

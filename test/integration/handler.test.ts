@@ -104,6 +104,25 @@ describe('drift alert content', () => {
   });
 });
 
+describe('the Region S3 reports wins over the event’s', () => {
+  it('an event naming another Region: the result, script and alert name the bucket’s own Region', async () => {
+    const scenario = file.scenarios.find((s) => s.event === 'cloudtrail-mfa-delete-disabled.json')!;
+    arrange(fake, file, scenario);
+    const event = loadEvent(scenario.event) as { region: string; detail: { awsRegion: string } };
+    event.region = 'us-east-2';
+    event.detail.awsRegion = 'us-east-2';
+    const report = await handler(event, lambdaContext());
+    const result = report.results[0]!;
+    expect(result).toMatchObject({ status: 'drift', region: 'eu-west-1' });
+    expect(result.remediation?.script).toContain("--region 'eu-west-1'");
+    const versioning = fake.requests.filter((r) => r.operation === 'GetBucketVersioning');
+    expect(versioning.map((r) => r.region)).toEqual(['us-east-2', 'eu-west-1']);
+    const email = (JSON.parse(fake.published[0]!.Message) as { email: string }).email;
+    expect(email).toContain('/s3/buckets/example-bucket?region=eu-west-1');
+    expect(email).not.toContain('region=us-east-2');
+  });
+});
+
 describe('manual invocation', () => {
   it('checks named buckets, finds their Region, and honours dryRun', async () => {
     resetToSampleBuckets(fake, file);

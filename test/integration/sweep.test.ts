@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { ListBucketsCommandOutput, S3Client } from '@aws-sdk/client-s3';
 import { S3ClientPool, newEventBridgeClient, newSnsClient } from '../../lib/aws/clients';
 import { TransientAwsError } from '../../lib/aws/errors';
+import { TaggingClientPool } from '../../lib/aws/taggingClients';
 import { SNS_MESSAGE_MAX_BYTES } from '../../lib/domain/snsMessage';
 import type { GuardDeps } from '../../lib/guard';
 import { listBucketPages } from '../../lib/aws/listBuckets';
@@ -266,7 +267,7 @@ describe('sweep with Region redirects', () => {
     fake.buckets.clear();
   });
 
-  it('finds the Region of a bucket listed without one through the redirect, then checks it there', async () => {
+  it('finds the Region of a bucket listed without one through the redirect, with no HeadBucket', async () => {
     fake.addBucket(drifting('no-region-listed', 'ap-northeast-1'));
     fake.addBucket(compliant('with-region', 'us-west-2'));
     const d = deps();
@@ -275,11 +276,149 @@ describe('sweep with Region redirects', () => {
     });
     const report = await runSweep(SWEEP, d, { keep: 'all' });
 
-    const head = fake.requests.find((r) => r.operation === 'HeadBucket');
-    expect(head?.region).toBe('eu-west-1'); // asked in the home Region, answered 301 + x-amz-bucket-region
-    expect(gvRequests('no-region-listed').map((r) => r.region)).toEqual(['ap-northeast-1']);
+    expect(fake.stats().byOperation.HeadBucket).toBeUndefined();
+    // Asked in the home Region first, answered 301 + x-amz-bucket-region, asked again there.
+    expect(gvRequests('no-region-listed').map((r) => r.region)).toEqual(['eu-west-1', 'ap-northeast-1']);
+    expect(gvRequests('with-region').map((r) => r.region)).toEqual(['us-west-2']);
     const result = report.results.find((r) => r.bucket === 'no-region-listed');
     expect(result).toMatchObject({ status: 'drift', region: 'ap-northeast-1' });
-    expect(report.results.find((r) => r.bucket === 'with-region')?.status).toBe('compliant');
+    expect(result?.remediation?.script).toContain("--region 'ap-northeast-1'");
+    expect(report.results.find((r) => r.bucket === 'with-region')).toMatchObject({
+      status: 'compliant',
+      region: 'us-west-2',
+    });
+  });
+
+  it('reports the Region S3 answers from, not the one ListBuckets named', async () => {
+    fake.addBucket(drifting('moved', 'eu-central-1'));
+    const d = deps();
+    afterListBuckets(d.s3.get('eu-west-1'), (out) => {
+      for (const b of out.Buckets ?? []) b.BucketRegion = 'us-east-2';
+    });
+    const report = await runSweep(SWEEP, d, { keep: 'all' });
+    expect(gvRequests('moved').map((r) => r.region)).toEqual(['us-east-2', 'eu-central-1']);
+    expect(report.results[0]).toMatchObject({ status: 'drift', region: 'eu-central-1' });
+  });
+
+  it('follows one redirect only: a second one makes the bucket unverified, not a loop', async () => {
+    fake.addBucket(drifting('ping-pong', 'eu-central-1'));
+    fake.fail(
+      'GetBucketVersioning',
+      { status: 301, code: 'PermanentRedirect', headers: { 'x-amz-bucket-region': 'eu-west-1' } },
+      'ping-pong',
+    );
+    const report = await runSweep(SWEEP, deps(), { keep: 'all' });
+    expect(gvRequests('ping-pong')).toHaveLength(2);
+    expect(report.results[0]).toMatchObject({ status: 'unverified' });
+    expect(report.results[0]!.reason).toMatch(/redirected to eu-west-1 again/);
+  });
+
+  it('takes the Region from a 400 AuthorizationHeaderMalformed that names it', async () => {
+    fake.addBucket(drifting('signed-wrong', 'us-west-2'));
+    const d = deps();
+    afterListBuckets(d.s3.get('eu-west-1'), (out) => {
+      for (const b of out.Buckets ?? []) delete b.BucketRegion;
+    });
+    fake.fail(
+      'GetBucketVersioning',
+      {
+        status: 400,
+        code: 'AuthorizationHeaderMalformed',
+        message:
+          "The authorization header is malformed; the region 'eu-west-1' is wrong; expecting 'us-west-2'",
+        headers: { 'x-amz-bucket-region': 'us-west-2' },
+        times: 1,
+      },
+      'signed-wrong',
+    );
+    const report = await runSweep(SWEEP, d, { keep: 'all' });
+    expect(gvRequests('signed-wrong').map((r) => r.region)).toEqual(['eu-west-1', 'us-west-2']);
+    expect(report.results[0]).toMatchObject({ status: 'drift', region: 'us-west-2' });
+  });
+});
+
+describe('sweep reading tags in bulk (Resource Groups Tagging API)', () => {
+  beforeAll(() => startFake());
+  afterAll(() => fake.close());
+  beforeEach(() => {
+    fake.reset();
+    fake.buckets.clear();
+  });
+  const never = (name: string, region: string, tags?: Record<string, string>): FakeBucket => ({
+    name,
+    region,
+    versioning: 'Enabled',
+    ...(tags && { tags }),
+  });
+  const bulk = (overrides: Partial<GuardDeps> = {}) =>
+    deps({ tagging: new TaggingClientPool(), ...overrides });
+
+  it('reads each Region’s guard tags with GetResources and never calls GetBucketTagging', async () => {
+    fake.addBucket(never('eu-required', 'eu-west-1', { 'mfa-delete-guard': 'Required ' }));
+    fake.addBucket(never('eu-exempt', 'eu-west-1', { 'mfa-delete-guard': 'exempt', team: 'x' }));
+    fake.addBucket(never('eu-other-tag', 'eu-west-1', { team: 'x' }));
+    fake.addBucket(never('eu-untagged', 'eu-west-1'));
+    fake.addBucket(never('us-required', 'us-east-1', { 'mfa-delete-guard': 'required' }));
+    fake.addBucket(compliant('us-protected', 'us-east-1'));
+    fake.addBucket(compliant('ap-protected', 'ap-southeast-2'));
+    const report = await runSweep(SWEEP, bulk(), { keep: 'all' });
+
+    const status = Object.fromEntries(report.results.map((r) => [r.bucket, r.status]));
+    expect(status).toEqual({
+      'eu-required': 'drift',
+      'eu-exempt': 'exempt',
+      'eu-other-tag': 'not-required',
+      'eu-untagged': 'not-required',
+      'us-required': 'drift',
+      'us-protected': 'compliant',
+      'ap-protected': 'compliant',
+    });
+    const ops = fake.stats().byOperation;
+    expect(ops.GetBucketTagging).toBeUndefined();
+    // One call per Region with a bucket whose tag matters; none for ap-southeast-2 (fully protected).
+    const tagCalls = fake.requests.filter((r) => r.operation === 'GetResources');
+    expect(tagCalls.map((r) => r.region).sort()).toEqual(['eu-west-1', 'us-east-1']);
+    expect(JSON.parse(tagCalls[0]!.body)).toMatchObject({
+      TagFilters: [{ Key: 'mfa-delete-guard' }],
+      ResourceTypeFilters: ['s3'],
+      ResourcesPerPage: 100,
+    });
+  });
+
+  it('pages through GetResources: 250 tagged buckets of a Region cost 3 calls', async () => {
+    for (let i = 0; i < 250; i++)
+      fake.addBucket(
+        never(`t-${String(i).padStart(3, '0')}`, 'eu-west-1', { 'mfa-delete-guard': 'required' }),
+      );
+    const report = await runSweep(SWEEP, bulk(), { keep: 'all' });
+    expect(report.sweep.counts).toEqual({ drift: 250 });
+    expect(fake.stats().byOperation.GetResources).toBe(3);
+    expect(fake.stats().byOperation.GetBucketTagging).toBeUndefined();
+  });
+
+  it('falls back to GetBucketTagging per bucket in a Region where GetResources is refused', async () => {
+    fake.addBucket(never('eu-required', 'eu-west-1', { 'mfa-delete-guard': 'required' }));
+    fake.addBucket(never('eu-untagged', 'eu-west-1'));
+    fake.fail('GetResources', { status: 400, code: 'AccessDeniedException' });
+    const warnings: string[] = [];
+    const log = { info() {}, error() {}, warn: (m: string) => void warnings.push(m) };
+    const report = await runSweep(SWEEP, bulk({ log }), { keep: 'all' });
+
+    const status = Object.fromEntries(report.results.map((r) => [r.bucket, r.status]));
+    expect(status).toEqual({ 'eu-required': 'drift', 'eu-untagged': 'not-required' });
+    expect(fake.stats().byOperation.GetResources).toBe(1);
+    expect(fake.stats().byOperation.GetBucketTagging).toBe(2);
+    expect(warnings.filter((w) => w.startsWith('GetResources failed'))).toHaveLength(1);
+  });
+
+  it('scope all, every bucket drifting: one GetBucketVersioning per bucket plus a few listing calls', async () => {
+    for (let i = 0; i < 300; i++) fake.addBucket(never(`w-${String(i).padStart(3, '0')}`, 'eu-west-1'));
+    const d = bulk({ config: { scope: 'all', exemptPatterns: [], rootProfile: 'root_user' } });
+    const report = await runSweep({ ...SWEEP, dryRun: true }, d, { keep: 'all', pageSize: 1000 });
+    expect(report.sweep.counts).toEqual({ drift: 300 });
+    const ops = fake.stats().byOperation;
+    expect(ops).toMatchObject({ ListBuckets: 1, GetBucketVersioning: 300, GetResources: 1 });
+    expect(ops.GetBucketTagging).toBeUndefined();
+    expect(ops.HeadBucket).toBeUndefined();
   });
 });

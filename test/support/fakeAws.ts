@@ -34,7 +34,7 @@ export type Fault = {
 };
 
 export interface RecordedRequest {
-  service: 's3' | 'sns' | 'events' | 'ssm' | 'sts' | 'iam' | 'kms' | 'unknown';
+  service: 's3' | 'sns' | 'events' | 'ssm' | 'sts' | 'iam' | 'kms' | 'tagging' | 'unknown';
   method: string;
   path: string;
   query: Record<string, string>;
@@ -213,7 +213,8 @@ function lowerBound(arr: string[], key: string): number {
 export function startFakeAws(opts: StartFakeAwsOptions = {}): Promise<FakeAws> {
   const latencyMs = opts.latencyMs ?? 0;
   const homeRegion = opts.homeRegion ?? 'us-east-1';
-  const redirectWrongRegion = opts.redirectWrongRegion ?? false;
+  // Like S3, a bucket is served only from its own Region: a request signed for another gets 301 + x-amz-bucket-region.
+  const redirectWrongRegion = opts.redirectWrongRegion ?? true;
   const recordRequests = opts.recordRequests ?? true;
 
   const buckets = new BucketMap();
@@ -878,6 +879,76 @@ export function startFakeAws(opts: StartFakeAwsOptions = {}): Promise<FakeAws> {
     };
   };
 
+  // ---------------------------------------------------------------- Resource Groups Tagging API
+  // GetResources as AWS documents it: regional (only buckets of the signing Region), only resources that
+  // carry tags, TagFilters (key, optional values), ResourceTypeFilters, 1–100 per page, PaginationToken.
+  const handleTagging = (ctx: Ctx, body: string): Reply => {
+    if (ctx.operation !== 'GetResources') {
+      return jsonError(ctx, 400, 'UnknownOperationException', `Unknown operation ${ctx.operation}`);
+    }
+    let input: {
+      TagFilters?: Array<{ Key?: string; Values?: string[] }>;
+      ResourceTypeFilters?: string[];
+      ResourcesPerPage?: number;
+      PaginationToken?: string;
+    };
+    try {
+      input = JSON.parse(body || '{}') as typeof input;
+    } catch {
+      return jsonError(ctx, 400, 'SerializationException', 'Could not parse the request body.');
+    }
+    const perPage = input.ResourcesPerPage ?? 50;
+    if (!Number.isInteger(perPage) || perPage < 1 || perPage > 100)
+      return jsonError(ctx, 400, 'InvalidParameterException', 'ResourcesPerPage must be between 1 and 100.');
+    const types = input.ResourceTypeFilters;
+    if (types && types.length && !types.some((t) => t === 's3' || t === 's3:bucket'))
+      return {
+        status: 200,
+        headers: { 'content-type': 'application/x-amz-json-1.1' },
+        body: JSON.stringify({ PaginationToken: '', ResourceTagMappingList: [] }),
+      };
+    const region = ctx.region ?? homeRegion;
+    const filters = input.TagFilters ?? [];
+    const matches = (tags: Record<string, string>) =>
+      filters.every(
+        (f) =>
+          f.Key !== undefined &&
+          Object.prototype.hasOwnProperty.call(tags, f.Key) &&
+          (!f.Values?.length || f.Values.includes(tags[f.Key] as string)),
+      );
+    let start = 0;
+    if (input.PaginationToken) {
+      const after = Buffer.from(input.PaginationToken, 'base64url').toString('utf8');
+      if (!after.startsWith('fake:'))
+        return jsonError(ctx, 400, 'PaginationTokenExpiredException', 'The pagination token is not valid.');
+      const name = after.slice(5);
+      const names = getSorted();
+      start = lowerBound(names, name);
+      if (names[start] === name) start += 1;
+    }
+    const list: Array<{ ResourceARN: string; Tags: Array<{ Key: string; Value: string }> }> = [];
+    let token = '';
+    const names = getSorted();
+    for (let i = start; i < names.length; i++) {
+      const b = buckets.get(names[i] as string);
+      if (!b || b.region !== region || !b.tags || Object.keys(b.tags).length === 0 || !matches(b.tags))
+        continue;
+      if (list.length >= perPage) {
+        token = Buffer.from(`fake:${names[i - 1] as string}`, 'utf8').toString('base64url');
+        break;
+      }
+      list.push({
+        ResourceARN: `arn:aws:s3:::${b.name}`,
+        Tags: Object.entries(b.tags).map(([Key, Value]) => ({ Key, Value })),
+      });
+    }
+    return {
+      status: 200,
+      headers: { 'content-type': 'application/x-amz-json-1.1' },
+      body: JSON.stringify({ PaginationToken: token, ResourceTagMappingList: list }),
+    };
+  };
+
   // ---------------------------------------------------------------- dispatch
   const send = (ctx: Ctx, reply: Reply): void => {
     const { res } = ctx;
@@ -944,7 +1015,9 @@ export function startFakeAws(opts: StartFakeAwsOptions = {}): Promise<FakeAws> {
               ? 'ssm'
               : prefix === 'TrentService'
                 ? 'kms'
-                : 'unknown';
+                : prefix === 'ResourceGroupsTaggingAPI_20170126'
+                  ? 'tagging'
+                  : 'unknown';
       } else if (method === 'POST' && (scope.service === 'sts' || scope.service === 'iam')) {
         form = new URLSearchParams(body);
         service = scope.service;
@@ -1013,6 +1086,8 @@ export function startFakeAws(opts: StartFakeAwsOptions = {}): Promise<FakeAws> {
             'code' in out
               ? jsonError(ctx, out.status, out.code, out.message)
               : { status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: out.body };
+        } else if (service === 'tagging') {
+          reply = handleTagging(ctx, body);
         } else if (target !== undefined) {
           reply = jsonError(ctx, 400, 'UnknownOperationException', `Unknown target ${target}`);
         } else {
