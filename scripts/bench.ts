@@ -1,15 +1,20 @@
-// npm run bench [-- --buckets 10000 --concurrency 64 --latency 20]: sweep N generated buckets against the
-// loopback fake AWS, which holds every response for a fixed latency, and compare with the ideal time.
-// The fake runs in its own process, so that its CPU work and memory are not counted as the sweep's.
-import { parseArgs } from 'node:util';
-import { fork } from 'node:child_process';
+// npm run bench [-- --buckets 10000 --concurrency 24 --latency 20 --mix realistic|worst|both]
+//
+// Runs the packaged CLI (dist/cli.cjs, as `npx mfa-delete-guard` does) as `check --all --json` over N
+// generated buckets on the loopback fake AWS, which holds every response for a fixed latency, and prints
+// wall time, peak RSS, API calls per bucket by operation, and the ideal time for the latency and concurrency.
+// The fake runs in its own process, so that its CPU work and memory are not counted as the CLI's.
+// Mixes: `realistic` (scope configured, most buckets protected, some tagged, the digest and drift events
+// published) and `worst` (scope all, every bucket drifting, dry run).
+import { fork, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { S3ClientPool, newEventBridgeClient, newSnsClient } from '../lib/aws/clients';
-import { DEFAULT_CONCURRENCY, runSweep } from '../lib/sweep';
+import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
+import { DEFAULT_CONCURRENCY } from '../lib/sweep';
+import type { BenchMix } from './bench-fake-server';
 
-interface FakeReady {
-  url: string;
-}
 interface FakeStats {
   requests: number;
   peakInFlight: number;
@@ -21,27 +26,43 @@ const { values } = parseArgs({
     buckets: { type: 'string', default: '10000' },
     concurrency: { type: 'string', default: String(DEFAULT_CONCURRENCY) },
     latency: { type: 'string', default: '20' },
+    mix: { type: 'string', default: 'both' },
   },
 });
 const N = Number(values.buckets);
 const concurrency = Number(values.concurrency);
 const latencyMs = Number(values.latency);
+const mixes: BenchMix[] =
+  values.mix === 'both' ? ['realistic', 'worst'] : [values.mix === 'worst' ? 'worst' : 'realistic'];
 const REGIONS = ['us-east-1', 'eu-west-1', 'eu-central-1', 'ap-southeast-2'];
-const CHECK_OPERATIONS = ['GetBucketVersioning', 'GetBucketTagging', 'GetBucketLifecycleConfiguration'];
+const ACCOUNT = '111122223333';
+const ROOT = join(__dirname, '..');
+/** The calls that check buckets; the rest (Publish, PutEvents) deliver the results. */
+const CHECK_OPERATIONS = new Set([
+  'ListBuckets',
+  'GetBucketVersioning',
+  'GetBucketTagging',
+  'GetBucketLifecycleConfiguration',
+  'HeadBucket',
+  'GetResources',
+]);
+// Written by the CLI process as it exits: its peak resident set (getrusage ru_maxrss, in KiB).
+const RSS_HOOK =
+  'data:text/javascript,import{writeFileSync}from"node:fs";' +
+  'process.on("exit",()=>writeFileSync(process.env.BENCH_RSS_FILE,String(process.resourceUsage().maxRSS)))';
 
-function startFakeProcess(): Promise<{ url: string; stats(): Promise<FakeStats>; stop(): void }> {
+function startFakeProcess(
+  mix: BenchMix,
+): Promise<{ url: string; stats(): Promise<FakeStats>; stop(): void }> {
   const child = fork(
     join(__dirname, 'bench-fake-server.ts'),
-    [JSON.stringify({ n: N, latencyMs, regions: REGIONS })],
-    {
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    },
+    [JSON.stringify({ n: N, latencyMs, regions: REGIONS, mix })],
+    { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
   );
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`the fake AWS process exited with ${code}`)));
-    child.once('message', (ready: FakeReady) => {
+    child.once('message', (ready: { url: string }) => {
       child.removeAllListeners('exit');
       resolve({
         url: ready.url,
@@ -56,63 +77,101 @@ function startFakeProcess(): Promise<{ url: string; stats(): Promise<FakeStats>;
   });
 }
 
-async function main(): Promise<void> {
-  const fake = await startFakeProcess();
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL: fake.url,
-    AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'bench-secret-not-real',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  });
-  const baselineRss = process.memoryUsage().rss;
-  let peakRss = baselineRss;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
-  const deps = {
-    s3: new S3ClientPool({ maxSockets: concurrency }),
-    sns: newSnsClient('eu-west-1'),
-    eventBridge: newEventBridgeClient('eu-west-1'),
-    config: { scope: 'configured' as const, exemptPatterns: [], rootProfile: 'root_user' },
-    publish: {
-      topicArn: 'arn:aws:sns:eu-west-1:111122223333:mfa-delete-guard-bench',
-      eventBusName: 'default',
-      eventSource: 'mfa-delete-guard',
-    },
-    homeRegion: 'eu-west-1',
-    account: '111122223333',
-  };
-  const cpuBefore = process.cpuUsage();
+async function runMix(cli: string, work: string, mix: BenchMix): Promise<string[]> {
+  const fake = await startFakeProcess(mix);
+  const rssFile = join(work, `rss-${mix}`);
+  const args = [
+    '--import',
+    RSS_HOOK,
+    cli,
+    'check',
+    '--all',
+    '--json',
+    '--concurrency',
+    String(concurrency),
+    '--account',
+    ACCOUNT,
+    ...(mix === 'worst'
+      ? ['--scope', 'all', '--dry-run']
+      : ['--topic-arn', `arn:aws:sns:eu-west-1:${ACCOUNT}:mfa-delete-guard-bench`, '--event-bus', 'default']),
+  ];
+  // NODE_EXTRA_CA_CERTS slows every Node start; nothing here speaks TLS.
+  const { NODE_EXTRA_CA_CERTS: _ca, ...env } = process.env;
   const started = performance.now();
-  const report = await runSweep({ kind: 'sweep', dryRun: false, scheduled: true }, deps, {
-    concurrency,
-    keep: 'attention',
-  });
+  const { code, bytes, stderr } = await new Promise<{ code: number | null; bytes: number; stderr: string }>(
+    (resolve, reject) => {
+      const child = spawn(process.execPath, args, {
+        env: {
+          ...env,
+          AWS_ENDPOINT_URL: fake.url,
+          AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+          AWS_SECRET_ACCESS_KEY: 'bench-secret-not-real',
+          AWS_REGION: 'eu-west-1',
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+          BENCH_RSS_FILE: rssFile,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = 0;
+      let err = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.length));
+      child.stderr.on('data', (c: Buffer) => (err = (err + c.toString('utf8')).slice(-4_000)));
+      child.once('error', reject);
+      child.once('close', (exit) => resolve({ code: exit, bytes: out, stderr: err }));
+    },
+  );
   const wallMs = performance.now() - started;
-  const cpu = process.cpuUsage(cpuBefore);
-  const cpuMs = (cpu.user + cpu.system) / 1000;
-  clearInterval(sampler);
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
   const stats = await fake.stats();
   fake.stop();
+  if (code !== 0 && code !== 1) throw new Error(`the CLI exited ${code}: ${stderr}`);
+  const peakRssMb = Number(await readFile(rssFile, 'utf8')) / 1024;
 
-  const checkCalls = CHECK_OPERATIONS.reduce((sum, op) => sum + (stats.byOperation[op] ?? 0), 0);
-  const callsPerBucket = checkCalls / N;
-  const idealMs = (N * callsPerBucket * latencyMs) / concurrency;
+  const ops = Object.entries(stats.byOperation).sort((a, b) => b[1] - a[1]);
+  const checkCalls = ops.filter(([op]) => CHECK_OPERATIONS.has(op)).reduce((sum, [, n]) => sum + n, 0);
+  const perBucket = checkCalls / N;
+  const idealMs = (N * perBucket * latencyMs) / concurrency;
   const fmt = (x: number, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d });
-  const lines = [
-    `buckets            ${fmt(N)} in ${REGIONS.length} Regions (statuses: ${JSON.stringify(report.sweep.counts)})`,
-    `latency            ${latencyMs} ms per request (fake AWS in its own process)`,
-    `concurrency        ${concurrency}`,
-    `wall time          ${fmt(wallMs / 1000, 2)} s (listing, checks, digest, ${fmt(report.sweep.driftEvents)} drift events)`,
-    `buckets/s          ${fmt(N / (wallMs / 1000))}`,
+  return [
+    `mix                ${mix}: ${fmt(N)} buckets in ${REGIONS.length} Regions, ${mix === 'worst' ? 'scope all, every bucket drifting, dry run' : 'scope configured, digest and drift events published'}`,
+    `wall time          ${fmt(wallMs / 1000, 2)} s (process start to exit; ${fmt(N / (wallMs / 1000))} buckets/s; ${fmt(bytes / 1024 / 1024, 1)} MB of JSON)`,
+    `peak RSS           ${fmt(peakRssMb, 1)} MB (the CLI process; goal: under 200 MB)`,
+    `API calls/bucket   ${fmt(perBucket, 3)} to check (${ops
+      .filter(([op]) => CHECK_OPERATIONS.has(op))
+      .map(([op, n]) => `${op} ${fmt(n / N, 4)}`)
+      .join(', ')}); goal: at most 1.1`,
+    `delivery calls     ${
+      ops
+        .filter(([op]) => !CHECK_OPERATIONS.has(op))
+        .map(([op, n]) => `${op} ${n}`)
+        .join(', ') || 'none'
+    }`,
+    `ideal time         ${fmt(idealMs / 1000, 2)} s = ${fmt(N)} x ${fmt(perBucket, 3)} x ${latencyMs} ms / ${concurrency} (${fmt((wallMs / idealMs - 1) * 100, 1)}% over)`,
     `peak concurrency   ${stats.peakInFlight} requests in flight at the fake`,
-    `API calls/bucket   ${fmt(callsPerBucket, 3)} (check calls ${fmt(checkCalls)}; all requests ${fmt(stats.requests)}: ${JSON.stringify(stats.byOperation)})`,
-    `ideal time         ${fmt(idealMs / 1000, 2)} s = ${fmt(N)} x ${fmt(callsPerBucket, 3)} x ${latencyMs} ms / ${concurrency}`,
-    `vs ideal           ${fmt((wallMs / idealMs - 1) * 100, 1)}% over (goal: within 20%)`,
-    `peak RSS           ${fmt(peakRss / 1024 / 1024, 1)} MB (this process, ${fmt(baselineRss / 1024 / 1024, 1)} MB before the sweep; goal: under 200 MB)`,
-    `sweep CPU          ${fmt(cpuMs / 1000, 2)} s (${fmt((cpuMs / wallMs) * 100)}% of one core; ${fmt((cpuMs * 1000) / stats.requests)} us per request)`,
-    `digest             ${report.sweep.digest.bytes} bytes, ${report.sweep.digest.included} buckets described, ${report.sweep.digest.leftOut} left out`,
   ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+async function main(): Promise<void> {
+  const cli = join(ROOT, 'dist', 'cli.cjs');
+  // The CLI exactly as `npx mfa-delete-guard` runs it (package.json "prepare").
+  await build({
+    entryPoints: [join(ROOT, 'bin', 'mfa-delete-guard.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile: cli,
+    logLevel: 'warning',
+  });
+  const work = await mkdtemp(join(tmpdir(), 'bench-'));
+  try {
+    const blocks: string[] = [];
+    for (const mix of mixes) blocks.push((await runMix(cli, work, mix)).join('\n'));
+    process.stdout.write(
+      `latency ${latencyMs} ms per request, concurrency ${concurrency}\n\n${blocks.join('\n\n')}\n`,
+    );
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
 }
 
 main().catch((err: unknown) => {

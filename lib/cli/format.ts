@@ -59,3 +59,29 @@ export function exitCodeFor(report: Report): number {
   if (report.results.some((r) => r.status === 'unverified')) return 3;
   return 0;
 }
+
+/**
+ * The report as `JSON.stringify(report, null, 2)` prints it, in pieces: each element of a top-level array is
+ * serialised on its own, so that a sweep of thousands of buckets never holds its whole JSON text at once.
+ */
+export function* reportJsonChunks(report: object): Generator<string> {
+  const indent = (text: string, by: string) => text.replace(/\n/g, `\n${by}`);
+  const entries = Object.entries(report).filter(([, v]) => v !== undefined && typeof v !== 'function');
+  if (entries.length === 0) {
+    yield '{}\n';
+    return;
+  }
+  yield '{';
+  for (const [i, [key, value]] of entries.entries()) {
+    const head = `${i ? ',' : ''}\n  ${JSON.stringify(key)}: `;
+    if (!Array.isArray(value) || value.length === 0) {
+      yield head + indent(JSON.stringify(value, null, 2), '  ');
+      continue;
+    }
+    yield `${head}[`;
+    for (const [j, item] of value.entries())
+      yield `${j ? ',' : ''}\n    ${indent(JSON.stringify(item, null, 2) ?? 'null', '    ')}`;
+    yield '\n  ]';
+  }
+  yield '\n}\n';
+}

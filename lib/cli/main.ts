@@ -6,7 +6,7 @@ import { parseInvocation, type Invocation } from '../domain/parseInvocation';
 import type { Report } from '../domain/types';
 import { runInvocation, type GuardDeps, type SweepRunner } from '../guard';
 import { USAGE, parseCliArgs, type CheckOptions } from './args';
-import { exitCodeFor, formatReport } from './format';
+import { exitCodeFor, formatReport, reportJsonChunks } from './format';
 import { createSweepRunner, type SweepReport } from '../sweep';
 import { countLines } from '../domain/digest';
 import { progressBar } from './progress';
@@ -15,7 +15,9 @@ import { version as VERSION } from '../../package.json';
 import { runVerifyScript } from './verifyScript';
 
 export interface CliIO {
-  stdout: (s: string) => void;
+  /** Returns false when the stream's buffer is full (as stream.write does); then `drained` is awaited. */
+  stdout: (s: string) => unknown;
+  drained?: () => Promise<void>;
   stderr: (s: string) => void;
   isTTY: boolean;
   /** stderr is a terminal: `--all` then draws a progress bar there. */
@@ -89,12 +91,17 @@ export async function main(
     const t = report.test;
     io.stdout(
       t.published
-        ? `Test alert ${t.id} published to ${t.topicArn} (message ${t.messageId}): every channel subscribed to the topic should show it.\n`
-        : `Test alert ${t.id} not published: no topic.\n`,
+        ? `Test alert ${t.id} published to ${t.topicArn} (message ${t.messageId}): every channel subscribed to the topic should show it.
+`
+        : `Test alert ${t.id} not published: no topic.
+`,
     );
     return t.published ? 0 : 4;
   }
-  io.stdout(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+  if (opts.json) {
+    // Piece by piece, waiting whenever the reader is slower: the JSON of a large sweep is never whole in memory.
+    for (const chunk of reportJsonChunks(report)) if (io.stdout(chunk) === false) await io.drained?.();
+  } else io.stdout(formatReport(report));
   if (!opts.json && 'sweep' in report) io.stdout(sweepFooter(report as SweepReport));
   return exitCodeFor(report);
 }

@@ -3,7 +3,7 @@
 // Subject reads `ALARM: "name" in EU (Ireland)`.
 // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Notify_Users_Alarm_Changes.html
 // The stack's own alarms publish to the alert topic, so every subscriber of it must understand them.
-import { z } from 'zod';
+import * as z from 'zod';
 import { isAccountId, isRegion } from './awsIds';
 import { cleanText } from './text';
 

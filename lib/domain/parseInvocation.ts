@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isRegion } from './awsIds';
 import { describe } from './bucketName';
 import { CLI_FROM_CHECKOUT, sweepInvokeCommand } from './seeAll';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkBucketName, describe } from './bucketName';
 import { isAccountId, isRegion } from './awsIds';
 import {

@@ -3,7 +3,7 @@
 // a `kind`); the stack's CloudWatch alarms publish AWS's alarm JSON; anything else is someone else's.
 // classifyTopicMessage is the one place where a raw SNS message becomes a TopicMessage, and it never
 // throws: a subscriber renders every kind, and fails only when its own destination refuses.
-import { z } from 'zod';
+import * as z from 'zod';
 import { looksLikeAlarm, parseAlarmNotification, type AlarmNotification } from './alarmNotification';
 import { SEVERITY_RANK } from './decide';
 import { cleanText } from './text';

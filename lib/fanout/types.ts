@@ -4,7 +4,7 @@
 // messages and the two interfaces the orchestration runs over: the run store and the page queue
 // (DynamoDB and SQS adapters in lib/aws/).
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CompactResult } from '../domain/compactResult';
 import type { StatusCounts } from '../domain/digest';
 import type { ListedBucket } from '../aws/listBuckets';

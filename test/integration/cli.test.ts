@@ -145,6 +145,28 @@ describe('mfa-delete-guard check', () => {
     expect(request?.headers.host).toBe(new URL(fake.url).host);
   });
 
+  it('writes --json in pieces and waits for the reader whenever the stream says its buffer is full', async () => {
+    let stdout = '';
+    let waits = 0;
+    const code = await main(
+      ['check', '--bucket', 'example-bucket', '--bucket', 'example-guarded', '--json'],
+      { AWS_ENDPOINT_URL: fake.url, AWS_REGION: 'eu-west-1', AWS_ACCOUNT_ID: '111122223333' },
+      {
+        stdout: (s) => {
+          stdout += s;
+          return false;
+        },
+        drained: async () => void waits++,
+        stderr: () => undefined,
+        isTTY: false,
+      },
+    );
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout) as Report;
+    expect(report.results.map((r) => r.bucket)).toEqual(['example-bucket', 'example-guarded']);
+    expect(waits).toBeGreaterThan(2);
+  });
+
   it('exits 2 for an invalid bucket name without calling AWS', async () => {
     const { code, stdout } = await cli(['--bucket', 'UPPER;case']);
     expect(code).toBe(2);
