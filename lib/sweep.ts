@@ -140,12 +140,15 @@ export async function checkBuckets(
     }
     progress.listingDone = true;
   }
-  // Tags come in bulk, one GetResources page per hundred tagged buckets of a Region, when the deployment
-  // gives the sweep a Tagging API client; otherwise one GetBucketTagging per bucket that needs its tag.
+  // One GetBucketVersioning per bucket, and little else. Tags come in bulk, one GetResources page per
+  // hundred tagged buckets of a Region, when the deployment gives the sweep a Tagging API client (else one
+  // GetBucketTagging per bucket that needs its tag). No lifecycle read: the remediation script looks for a
+  // lifecycle configuration itself right before it changes anything.
   const { tagging } = deps;
-  const live: LiveStateOptions = tagging
-    ? { tags: bulkGuardTagReader((region) => tagging.get(region), deps.log) }
-    : {};
+  const live: LiveStateOptions = {
+    lifecycle: false,
+    ...(tagging && { tags: bulkGuardTagReader((region) => tagging.get(region), deps.log) }),
+  };
   await forEachConcurrent(buckets(), clampConcurrency(opts.concurrency), async (bucket) => {
     const { result, compact } = await checkOne(bucket, deps, live);
     outcome.total += 1;

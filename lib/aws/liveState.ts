@@ -26,7 +26,11 @@ export interface S3ByRegion {
 export interface LiveStateOptions {
   /** How the guard tag is read: GetBucketTagging (the default, freshest) or a sweep's bulk reader. */
   tags?: GuardTagReader;
-  /** Read the lifecycle configuration of a bucket heading for drift (default true). */
+  /**
+   * Read the lifecycle configuration of a bucket heading for drift (default true). A sweep does not: the
+   * remediation script looks for one itself right before it changes anything, and the event path keeps
+   * its upfront warning.
+   */
   lifecycle?: boolean;
 }
 
@@ -100,10 +104,8 @@ export async function readLiveState(
   const tag = needsTags(versioning) ? await (opts.tags ?? readGuardTag)(client, bucket, region) : undefined;
   const live: LiveState = { kind: 'observed', versioning };
   if (tag) live.tag = tag;
-  if (opts.lifecycle ?? true)
-    live.lifecycle = needsLifecycle(bucket, versioning, tag, config)
-      ? await hasLifecycle(client, bucket)
-      : false;
+  if (!needsLifecycle(bucket, versioning, tag, config)) live.lifecycle = false;
+  else live.lifecycle = (opts.lifecycle ?? true) ? await hasLifecycle(client, bucket) : 'not-read';
   return { region, live };
 }
 

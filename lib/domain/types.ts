@@ -145,8 +145,12 @@ export type LiveState =
       kind: 'observed';
       versioning: VersioningState;
       tag?: GuardTag;
-      /** undefined: not asked (only asked for buckets in drift) or refused. */
-      lifecycle?: boolean;
+      /**
+       * Asked only for a bucket in drift, and only on the event path and in manual checks; undefined: refused.
+       * `not-read`: a sweep does not ask, since the remediation script looks for one itself right before it
+       * changes anything.
+       */
+      lifecycle?: boolean | 'not-read';
     }
   | { kind: 'denied'; errorCode: string; message: string }
   | { kind: 'gone' };

@@ -420,5 +420,16 @@ describe('sweep reading tags in bulk (Resource Groups Tagging API)', () => {
     expect(ops).toMatchObject({ ListBuckets: 1, GetBucketVersioning: 300, GetResources: 1 });
     expect(ops.GetBucketTagging).toBeUndefined();
     expect(ops.HeadBucket).toBeUndefined();
+    expect(ops.GetBucketLifecycleConfiguration).toBeUndefined();
+  });
+
+  it('reads no lifecycle configuration: the script looks itself right before it changes anything', async () => {
+    fake.addBucket({ ...drifting('with-lifecycle'), lifecycle: true });
+    const report = await runSweep({ ...SWEEP, dryRun: true }, bulk(), { keep: 'all' });
+    expect(fake.stats().byOperation.GetBucketLifecycleConfiguration).toBeUndefined();
+    const result = report.results[0]!;
+    expect(result.status).toBe('drift');
+    expect(result.findings.map((f) => f.code)).not.toContain('lifecycle-unknown');
+    expect(result.remediation?.script).toContain('get-bucket-lifecycle-configuration');
   });
 });

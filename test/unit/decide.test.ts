@@ -38,7 +38,7 @@ const config = (over: Partial<GuardConfig> = {}): GuardConfig => ({
 const observed = (
   status: VersioningStatus,
   mfaDelete: MfaDeleteState,
-  extra: { tag?: GuardTag; lifecycle?: boolean } = { lifecycle: false },
+  extra: { tag?: GuardTag; lifecycle?: boolean | 'not-read' } = { lifecycle: false },
 ): LiveState => ({ kind: 'observed', versioning: { status, mfaDelete }, ...extra });
 const DENIED: LiveState = { kind: 'denied', errorCode: 'AccessDenied', message: 'Access Denied' };
 const GONE: LiveState = { kind: 'gone' };
@@ -374,6 +374,13 @@ const TABLE: Row[] = [
     status: 'drift',
     severity: 'high',
     findings: ['mfa-delete-disabled', 'lifecycle-unknown'],
+  },
+  {
+    name: 'drift found by a sweep, which does not read the lifecycle (the script looks itself)',
+    live: observed('Enabled', 'Disabled', { lifecycle: 'not-read' }),
+    status: 'drift',
+    severity: 'high',
+    findings: ['mfa-delete-disabled'],
   },
   {
     name: 'drift on a bucket that a pattern does not match',
