@@ -6,12 +6,11 @@
 // The fake runs in its own process, so that its CPU work and memory are not counted as the CLI's.
 // Mixes: `realistic` (scope configured, most buckets protected, some tagged, the digest and drift events
 // published) and `worst` (scope all, every bucket drifting, dry run).
-import { fork, spawn } from 'node:child_process';
+import { execFileSync, fork, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
 import { DEFAULT_CONCURRENCY } from '../lib/sweep';
 import type { BenchMix } from './bench-fake-server';
 
@@ -152,16 +151,8 @@ async function runMix(cli: string, work: string, mix: BenchMix): Promise<string[
 
 async function main(): Promise<void> {
   const cli = join(ROOT, 'dist', 'cli.cjs');
-  // The CLI exactly as `npx mfa-delete-guard` runs it (package.json "prepare").
-  await build({
-    entryPoints: [join(ROOT, 'bin', 'mfa-delete-guard.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile: cli,
-    logLevel: 'warning',
-  });
+  // The CLI exactly as `npx mfa-delete-guard` runs it: built by package.json "prepare".
+  execFileSync('npm', ['run', '--silent', 'prepare'], { cwd: ROOT, stdio: 'inherit' });
   const work = await mkdtemp(join(tmpdir(), 'bench-'));
   try {
     const blocks: string[] = [];
