@@ -31,14 +31,20 @@ module.exports = async ({ resolveVariable }) => {
   // Bucket reads, on buckets of this account only: s3:ResourceAccount is the bucket owner's account
   // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html). Without it, a bucket of
   // another account whose policy trusts this one could be read through the guard by whoever can invoke it.
-  // No s3:ListBucket: it would list every bucket's objects; HeadBucket, the one call that needed it, still
-  // finds a bucket's Region when refused, from the x-amz-bucket-region header of the 403.
+  // No s3:ListBucket: it would list every bucket's objects, and no call needs it (a bucket's Region comes from
+  // ListBuckets or from S3's own redirect). The lifecycle is read on the event path and in manual checks only;
+  // a sweep leaves it to the remediation script.
   const thisAccount = { StringEquals: { 's3:ResourceAccount': sub('${AWS::AccountId}') } };
-  const bucketReads = allow(
-    ['s3:GetBucketVersioning', 's3:GetBucketTagging', 's3:GetLifecycleConfiguration'],
-    sub('arn:${AWS::Partition}:s3:::*'),
-    thisAccount,
-  );
+  const bucketReads = (...more) =>
+    allow(
+      ['s3:GetBucketVersioning', 's3:GetBucketTagging', ...more],
+      sub('arn:${AWS::Partition}:s3:::*'),
+      thisAccount,
+    );
+  // A sweep reads guard tags in bulk, per Region, from this account's own resources
+  // (https://docs.aws.amazon.com/resourcegroupstagging/latest/APIReference/API_GetResources.html); GetResources
+  // supports no resource-level permission.
+  const readTagsInBulk = allow('tag:GetResources', '*');
   // Publishing to a KMS-encrypted topic needs kms:GenerateDataKey* and kms:Decrypt on its key
   // (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html). The stack's own key allows them only
   // via SNS; a central topic's key is granted exactly, and its key policy must admit these roles.
@@ -108,7 +114,13 @@ module.exports = async ({ resolveVariable }) => {
       CheckRole: role(
         'The check function (CloudTrail events, manual checks); it cannot list buckets nor sweep.',
         'check',
-        [logs('check'), bucketReads, ...publishAlerts, putDriftEvents, onFailureTo('CheckDeadLetterQueue')],
+        [
+          logs('check'),
+          bucketReads('s3:GetLifecycleConfiguration'),
+          ...publishAlerts,
+          putDriftEvents,
+          onFailureTo('CheckDeadLetterQueue'),
+        ],
         {
           policies: [
             // Powertools idempotency records, only when the dedupe table exists.
@@ -127,7 +139,9 @@ module.exports = async ({ resolveVariable }) => {
         [
           logs('sweep'),
           allow('s3:ListAllMyBuckets', '*'), // this action supports no resource scoping
-          bucketReads,
+          // It also checks a CloudTrail record or {"bucket": …} as the check function does.
+          bucketReads('s3:GetLifecycleConfiguration'),
+          readTagsInBulk,
           ...publishAlerts,
           putDriftEvents,
           onFailureTo('CheckDeadLetterQueue'),
@@ -148,7 +162,8 @@ module.exports = async ({ resolveVariable }) => {
         'sweep-page',
         [
           logs('sweepPage'),
-          bucketReads,
+          bucketReads(),
+          readTagsInBulk,
           // The worker that completes the run sends the digest and the drift events.
           ...publishAlerts,
           putDriftEvents,

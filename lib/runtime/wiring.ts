@@ -156,7 +156,7 @@ export async function dedupeFromEnv(
   const tableName = env.IDEMPOTENCY_TABLE?.trim();
   if (!tableName) return undefined;
   const { DEFAULT_WINDOW_SECONDS, createDeliveryDedupe } = await import('../aws/deliveryDedupe');
-  const { newDynamoDbClient } = await import('../aws/stateClients');
+  const { newDynamoDbClient } = await import('../aws/dynamoDbClient');
   const window = Number(env.IDEMPOTENCY_WINDOW_SECONDS);
   const windowSeconds = Number.isInteger(window) && window > 0 ? window : DEFAULT_WINDOW_SECONDS;
   return createDeliveryDedupe({
@@ -179,7 +179,8 @@ export async function fanOutFromEnv(env: Env): Promise<FanOut | undefined> {
   const { DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb');
   const { DynamoRunStore } = await import('../aws/dynamoRunStore');
   const { SqsPageQueue } = await import('../aws/sqsPageQueue');
-  const { newDynamoDbClient, newSqsClient } = await import('../aws/stateClients');
+  const { newDynamoDbClient } = await import('../aws/dynamoDbClient');
+  const { newSqsClient } = await import('../aws/sqsClient');
   const max = Number(env.SWEEP_INLINE_MAX_BUCKETS);
   return {
     store: new DynamoRunStore(

@@ -436,16 +436,18 @@ describe('the sweep fan-out', () => {
 const LOGS = 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:';
 const BUCKETS = 'arn:${AWS::Partition}:s3:::*';
 const BUS = 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default';
-// No s3:ListBucket (it lists objects; nothing the guard calls needs it).
+// No s3:ListBucket (it lists objects; nothing the guard calls needs it; HeadBucket is gone, a bucket's Region
+// comes from ListBuckets or S3's redirect). A sweep page reads no lifecycle configuration; sweeps read guard
+// tags in bulk with tag:GetResources.
 const BUCKET_READS = ['s3:GetBucketVersioning', 's3:GetBucketTagging', 's3:GetLifecycleConfiguration'];
+const SWEEP_PAGE_BUCKET_READS = ['s3:GetBucketVersioning', 's3:GetBucketTagging'];
 const grants = (actions: string[], resource: string, onlyIf?: string, when?: string) =>
   actions.map((a) => `${a} on ${resource}${onlyIf ? ` if ${onlyIf}` : ''}${when ? ` when ${when}` : ''}`);
 const OWN_ACCOUNT = 's3:ResourceAccount=${AWS::AccountId}';
 const OWN_SOURCE = 'events:source=mfa-delete-guard';
 const logGrants = (functionName: string) =>
   grants(['logs:CreateLogStream', 'logs:PutLogEvents'], `${LOGS}/aws/lambda/${functionName}:*`);
-const alerting = [
-  ...grants(BUCKET_READS, BUCKETS, undefined, OWN_ACCOUNT),
+const publishing = [
   ...grants(['sns:Publish'], 'AlertTopic'),
   ...grants(['kms:GenerateDataKey*', 'kms:Decrypt'], 'AlertTopicKey'),
   // To the dedicated drift bus when there is one, else to the configured bus; with the guard's source only.
@@ -458,7 +460,8 @@ const EXPECTED_GRANTS: Record<string, { fn: string; role: string; grants: string
     role: 'CheckRole',
     grants: [
       ...logGrants('mfa-delete-guard-prod-check'),
-      ...alerting,
+      ...grants(BUCKET_READS, BUCKETS, undefined, OWN_ACCOUNT),
+      ...publishing,
       ...grants(['sqs:SendMessage'], 'CheckDeadLetterQueue'),
       ...grants(
         ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
@@ -473,7 +476,9 @@ const EXPECTED_GRANTS: Record<string, { fn: string; role: string; grants: string
     grants: [
       ...logGrants('mfa-delete-guard-prod-sweep'),
       ...grants(['s3:ListAllMyBuckets'], '*'),
-      ...alerting,
+      ...grants(BUCKET_READS, BUCKETS, undefined, OWN_ACCOUNT),
+      ...grants(['tag:GetResources'], '*'),
+      ...publishing,
       ...grants(['sqs:SendMessage'], 'CheckDeadLetterQueue'),
       // The planner: pages to the queue; createRun, its retry's getRun, setPageCount.
       ...grants(['sqs:SendMessage'], 'SweepPageQueue', 'IsSweepRegion'),
@@ -489,7 +494,9 @@ const EXPECTED_GRANTS: Record<string, { fn: string; role: string; grants: string
     role: 'SweepPageRole',
     grants: [
       ...logGrants('mfa-delete-guard-prod-sweepPage'),
-      ...alerting,
+      ...grants(SWEEP_PAGE_BUCKET_READS, BUCKETS, undefined, OWN_ACCOUNT),
+      ...grants(['tag:GetResources'], '*'),
+      ...publishing,
       ...grants(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], 'SweepPageQueue'),
       ...grants(
         ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
@@ -616,8 +623,8 @@ const RESOURCE_WILDCARDS_JUSTIFIED: {
 }[] = [
   {
     resource: /^\*$/,
-    actions: ['s3:ListAllMyBuckets'],
-    reason: 'ListBuckets supports no resource-level permission',
+    actions: ['s3:ListAllMyBuckets', 'tag:GetResources'],
+    reason: 'ListBuckets and the Tagging API’s GetResources support no resource-level permission',
   },
   {
     resource: /^arn:\$\{AWS::Partition\}:s3:::\*$/,
