@@ -242,16 +242,24 @@ export function resultFromLive(
   };
   if (decision.status === 'drift' && region && live.kind === 'observed') {
     if (target.account) {
-      result.remediation = remediationScript(
-        {
-          bucket: target.bucket,
-          account: target.account,
-          region,
-          versioning: live.versioning.status,
-          mfaDelete: live.versioning.mfaDelete,
-        },
-        { mfaSerial: deps.config.rootMfaSerial, profile: deps.config.rootProfile },
-      );
+      const repair = {
+        bucket: target.bucket,
+        account: target.account,
+        region,
+        versioning: live.versioning.status,
+        mfaDelete: live.versioning.mfaDelete,
+      };
+      const creds = { mfaSerial: deps.config.rootMfaSerial, profile: deps.config.rootProfile };
+      // Built now, so that a value it refuses fails here. A sweep's result keeps only what the script is made
+      // from and writes it again whenever it is read (the script is a pure function of these): ten thousand
+      // drifting buckets would otherwise hold ten thousand scripts until the report is printed.
+      result.remediation = remediationScript(repair, creds);
+      if (target.trigger === 'sweep')
+        Object.defineProperty(result, 'remediation', {
+          enumerable: true,
+          configurable: true,
+          get: () => remediationScript(repair, creds),
+        });
     } else {
       result.reason =
         'No remediation script: the account ID is unknown. Run the check again with --account <12-digit ID>.';

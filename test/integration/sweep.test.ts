@@ -5,7 +5,7 @@ import { S3ClientPool, newEventBridgeClient, newSnsClient } from '../../lib/aws/
 import { TransientAwsError } from '../../lib/aws/errors';
 import { TaggingClientPool } from '../../lib/aws/taggingClients';
 import { SNS_MESSAGE_MAX_BYTES } from '../../lib/domain/snsMessage';
-import type { GuardDeps } from '../../lib/guard';
+import { resultFromLive, type GuardDeps } from '../../lib/guard';
 import { listBucketPages } from '../../lib/aws/listBuckets';
 import {
   checkBuckets,
@@ -421,6 +421,21 @@ describe('sweep reading tags in bulk (Resource Groups Tagging API)', () => {
     expect(ops.GetBucketTagging).toBeUndefined();
     expect(ops.HeadBucket).toBeUndefined();
     expect(ops.GetBucketLifecycleConfiguration).toBeUndefined();
+  });
+
+  it('keeps what a drifting bucket’s script is made from, and writes the very same script when it is read', async () => {
+    fake.addBucket(drifting('held-lightly'));
+    const report = await runSweep({ ...SWEEP, dryRun: true }, bulk(), { keep: 'all' });
+    const result = report.results[0]!;
+    expect(Object.getOwnPropertyDescriptor(result, 'remediation')?.get).toBeTypeOf('function');
+    const manual = resultFromLive(
+      { bucket: 'held-lightly', region: 'eu-west-1', account: ACCOUNT, trigger: 'manual' },
+      { kind: 'observed', versioning: { status: 'Enabled', mfaDelete: 'Disabled' }, lifecycle: 'not-read' },
+      bulk(),
+      result.checkedAt,
+    );
+    expect(result.remediation).toEqual(manual.remediation);
+    expect((JSON.parse(JSON.stringify(result)) as typeof result).remediation).toEqual(manual.remediation);
   });
 
   it('reads no lifecycle configuration: the script looks itself right before it changes anything', async () => {
