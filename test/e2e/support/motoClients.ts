@@ -1,6 +1,7 @@
 // Real AWS SDK v3 clients pointed at a moto_server, and the few SQS moves the e2e tests repeat.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import {
@@ -26,6 +27,7 @@ export function motoClients(moto: Moto, region = REGION) {
     sns: new SNSClient(common),
     eventBridge: new EventBridgeClient(common),
     dynamodb: new DynamoDBClient(common),
+    tagging: new ResourceGroupsTaggingAPIClient(common),
     s3: (bucketRegion: string) => new S3Client({ ...common, region: bucketRegion, forcePathStyle: true }),
   };
 }
