@@ -105,21 +105,19 @@ describe('drift alert content', () => {
 });
 
 describe('the Region S3 reports wins over the event’s', () => {
-  it('an event naming another Region: the result, script and alert name the bucket’s own Region', async () => {
+  it('a bucket S3 serves from another Region than the event’s: the result, script and alert name S3’s', async () => {
     const scenario = file.scenarios.find((s) => s.event === 'cloudtrail-mfa-delete-disabled.json')!;
     arrange(fake, file, scenario);
-    const event = loadEvent(scenario.event) as { region: string; detail: { awsRegion: string } };
-    event.region = 'us-east-2';
-    event.detail.awsRegion = 'us-east-2';
-    const report = await handler(event, lambdaContext());
+    fake.buckets.get('example-bucket')!.region = 'eu-central-1';
+    const report = await handler(loadEvent(scenario.event), lambdaContext());
     const result = report.results[0]!;
-    expect(result).toMatchObject({ status: 'drift', region: 'eu-west-1' });
-    expect(result.remediation?.script).toContain("--region 'eu-west-1'");
+    expect(result).toMatchObject({ status: 'drift', region: 'eu-central-1' });
+    expect(result.remediation?.script).toContain("--region 'eu-central-1'");
     const versioning = fake.requests.filter((r) => r.operation === 'GetBucketVersioning');
-    expect(versioning.map((r) => r.region)).toEqual(['us-east-2', 'eu-west-1']);
+    expect(versioning.map((r) => r.region)).toEqual(['eu-west-1', 'eu-central-1']);
     const email = (JSON.parse(fake.published[0]!.Message) as { email: string }).email;
-    expect(email).toContain('/s3/buckets/example-bucket?region=eu-west-1');
-    expect(email).not.toContain('region=us-east-2');
+    expect(email).toContain('/s3/buckets/example-bucket?region=eu-central-1');
+    expect(email).not.toContain('buckets/example-bucket?region=eu-west-1');
   });
 });
 
