@@ -90,9 +90,11 @@ beforeAll(async () => {
     }
   }
   for (const b of buckets) fake.addBucket(b);
-  // moto imports every service backend on its first Resource Groups Tagging API call, which takes seconds on
-  // a loaded machine (AWS has no such start-up): warm it before the sweep reads tags in bulk from it.
-  await clients.tagging.send(new GetResourcesCommand({ ResourceTypeFilters: ['s3'] }));
+  // moto builds every service backend of a Region on its first Resource Groups Tagging API call there, which
+  // takes seconds on a loaded machine and holds up its other answers (AWS has no such start-up): warm each
+  // Region before the sweep reads tags in bulk from it.
+  for (const region of REGIONS)
+    await motoClients(moto, region).tagging.send(new GetResourcesCommand({ ResourceTypeFilters: ['s3'] }));
 
   const template = loadTemplate(packageDir);
   const fn = lambdaFunction(template, SWEEP_FUNCTION);
