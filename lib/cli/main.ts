@@ -99,8 +99,17 @@ export async function main(
     return t.published ? 0 : 4;
   }
   if (opts.json) {
-    // Piece by piece, waiting whenever the reader is slower: the JSON of a large sweep is never whole in memory.
-    for (const chunk of reportJsonChunks(report)) if (io.stdout(chunk) === false) await io.drained?.();
+    // Piece by piece, in writes of about 64 KB, waiting whenever the reader is slower: the JSON of a large
+    // sweep is never whole in memory, and is not written one small piece per system call either.
+    let pending = '';
+    for (const chunk of reportJsonChunks(report)) {
+      pending += chunk;
+      if (pending.length < 65_536) continue;
+      const full = io.stdout(pending) === false;
+      pending = '';
+      if (full) await io.drained?.();
+    }
+    if (pending) io.stdout(pending);
   } else io.stdout(formatReport(report));
   if (!opts.json && 'sweep' in report) io.stdout(sweepFooter(report as SweepReport));
   return exitCodeFor(report);

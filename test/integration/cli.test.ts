@@ -145,15 +145,22 @@ describe('mfa-delete-guard check', () => {
     expect(request?.headers.host).toBe(new URL(fake.url).host);
   });
 
-  it('writes --json in pieces and waits for the reader whenever the stream says its buffer is full', async () => {
-    let stdout = '';
+  it('writes --json in pieces of about 64 KB and waits for the reader whenever the stream is full', async () => {
+    for (let i = 0; i < 30; i++)
+      fake.addBucket({
+        name: `piece-${i}`,
+        region: 'eu-west-1',
+        versioning: 'Enabled',
+        mfaDelete: 'Disabled',
+      });
+    const writes: string[] = [];
     let waits = 0;
     const code = await main(
-      ['check', '--bucket', 'example-bucket', '--bucket', 'example-guarded', '--json'],
+      ['check', '--all', '--json', '--dry-run'],
       { AWS_ENDPOINT_URL: fake.url, AWS_REGION: 'eu-west-1', AWS_ACCOUNT_ID: '111122223333' },
       {
         stdout: (s) => {
-          stdout += s;
+          writes.push(s);
           return false;
         },
         drained: async () => void waits++,
@@ -162,9 +169,11 @@ describe('mfa-delete-guard check', () => {
       },
     );
     expect(code).toBe(1);
-    const report = JSON.parse(stdout) as Report;
-    expect(report.results.map((r) => r.bucket)).toEqual(['example-bucket', 'example-guarded']);
-    expect(waits).toBeGreaterThan(2);
+    const report = JSON.parse(writes.join('')) as Report;
+    expect(report.results.filter((r) => r.bucket.startsWith('piece-'))).toHaveLength(30);
+    expect(writes.length).toBeGreaterThan(2);
+    expect(writes.slice(0, -1).every((w) => w.length >= 65_536)).toBe(true);
+    expect(waits).toBe(writes.length - 1);
   });
 
   it('exits 2 for an invalid bucket name without calling AWS', async () => {
