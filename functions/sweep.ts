@@ -13,6 +13,7 @@ import {
   sweepConcurrencyFromEnv,
 } from '../lib/runtime/wiring';
 import { createSweepRunner } from '../lib/sweep';
+import { orgSweepRunner, runHubInvocation } from '../lib/org/hub';
 
 const wiring = lambdaWiring(logger);
 const fanOut = lazy(() => fanOutFromEnv(process.env));
@@ -26,6 +27,20 @@ const seeAll = seeAllFromEnv(process.env);
  * SWEEP_INLINE_MAX_BUCKETS fan out to the sweepPage function.
  */
 export const sweepHandler = async (event: unknown, context: Context): Promise<Report> => {
+  const options = await wiring.invocationOptions(context, 'sweep');
+  const hub = await wiring.hub();
+  if (hub) {
+    // Organization mode: every account through its spoke role, one org digest (inline, no page fan-out).
+    const sweep = orgSweepRunner(hub, { keep: 'attention', concurrency });
+    return checkInvocation(
+      event,
+      await wiring.deps(context, options),
+      sweep,
+      logger,
+      options,
+      (inv, deps, s) => runHubInvocation(inv, deps, hub, s),
+    );
+  }
   const fan = await fanOut();
   // The run ID comes from the scheduled event, so that Lambda's retry of the same event finds its run.
   const sweep = createSweepRunner({
@@ -34,7 +49,6 @@ export const sweepHandler = async (event: unknown, context: Context): Promise<Re
     seeAll,
     ...(fan && { fanOut: fanOutHook(fan, sweepRunId(event)) }),
   });
-  const options = await wiring.invocationOptions(context, 'sweep');
   return checkInvocation(event, await wiring.deps(context, options), sweep, logger, options);
 };
 

@@ -1,0 +1,192 @@
+// Organization mode, the hub's side (docs/organization.md): a CloudTrail record forwarded from a member
+// account is confirmed live in that account through its spoke role; the org sweep sweeps every account the
+// same way and sends one digest that names every account it could not check.
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { S3ClientPool } from '../aws/clients';
+import { forEachConcurrent } from '../aws/concurrency';
+import { TransientAwsError, describeError } from '../aws/errors';
+import { listBucketPages } from '../aws/listBuckets';
+import type { OrgAccount } from '../aws/orgAccounts';
+import type { SpokeSessions } from '../aws/spokeSessions';
+import { worstFirst } from '../domain/digest';
+import { isMember, type AccountOutcome, type OrgConfig } from '../domain/org';
+import type { Invocation } from '../domain/parseInvocation';
+import type { Report } from '../domain/types';
+import {
+  deliver,
+  resultFromLive,
+  runInvocation,
+  uncheckedResult,
+  type GuardDeps,
+  type SweepRunner,
+} from '../guard';
+import {
+  DEFAULT_MAX_RESULTS,
+  checkBuckets,
+  clampConcurrency,
+  deliverSweep,
+  emptyOutcome,
+  mergeOutcome,
+  type SweepOptions,
+  type SweepReport,
+} from '../sweep';
+
+/** Accounts swept at once; each runs its own bucket concurrency, so the total stays bounded. */
+export const ACCOUNTS_IN_FLIGHT = 4;
+
+export interface Hub {
+  org: OrgConfig;
+  sessions: SpokeSessions;
+  /** For ListAccounts when the hub is given no account list. */
+  organizations: () => OrganizationsClient;
+}
+
+/**
+ * The deps of one member account: S3 through its spoke role, results and scripts in its name. The root MFA
+ * serial configured for the hub is the hub account's, so a member's script finds root's device itself.
+ */
+export function memberDeps(deps: GuardDeps, account: string, s3: S3ClientPool): GuardDeps {
+  return {
+    s3,
+    account,
+    config: { ...deps.config, rootMfaSerial: undefined },
+    publish: deps.publish,
+    homeRegion: deps.homeRegion,
+    get sns() {
+      return deps.sns;
+    },
+    get eventBridge() {
+      return deps.eventBridge;
+    },
+    ...(deps.now && { now: deps.now }),
+    ...(deps.log && { log: deps.log }),
+    ...(deps.dedupe && { dedupe: deps.dedupe }),
+  };
+}
+
+/**
+ * The hub's entry point: a record from a member account is checked in that account; everything else (the
+ * hub's own records, manual checks, sweeps) runs as in a standalone deployment.
+ */
+export async function runHubInvocation(
+  inv: Invocation,
+  deps: GuardDeps,
+  hub: Hub,
+  sweep?: SweepRunner,
+): Promise<Report> {
+  if (inv.kind !== 'event' || inv.record.account === deps.account) return runInvocation(inv, deps, sweep);
+  const { record } = inv;
+  const checkedAt = (deps.now ? deps.now() : new Date()).toISOString();
+  if (!isMember(hub.org, deps.account, record.account)) {
+    const reason = `the record's account ${record.account} is not one of the accounts this hub guards (ORG_ACCOUNTS)`;
+    deps.log?.warn('input invalid-input', { reason });
+    const { bucket, account, region } = record;
+    return { results: [uncheckedResult({ kind: 'invalid', reason, bucket, account, region }, checkedAt)] };
+  }
+  const access = await hub.sessions.access(record.account);
+  if (access.ok) return runInvocation(inv, memberDeps(deps, record.account, access.s3), sweep);
+  // STS failing is worth Lambda's retry (and the dead-letter queue after it); a missing or distrusting
+  // role will not heal by itself: the bucket is reported unverified, naming the account and the cause.
+  if (access.kind === 'fault') throw new TransientAwsError(access.reason, undefined);
+  deps.log?.warn('spoke role not usable', { account: record.account, reason: access.reason });
+  const result = resultFromLive(
+    { bucket: record.bucket, region: record.region, account: record.account, record, trigger: 'cloudtrail' },
+    {
+      kind: 'denied',
+      errorCode: 'SpokeRoleUnavailable',
+      message: `account ${record.account}: ${access.reason}`,
+    },
+    deps,
+    checkedAt,
+  );
+  await deliver([result], deps, false);
+  return { results: [result] };
+}
+
+/** The accounts an org sweep covers: the listed ones (taken as ACTIVE), else the organization's. */
+async function orgTargets(hub: Hub): Promise<OrgAccount[]> {
+  if (hub.org.accounts) return hub.org.accounts.map((account) => ({ account, state: 'ACTIVE' }));
+  // Loaded only here: a standalone bundle's check never needs the Organizations client.
+  const { listOrgAccounts } = await import('../aws/orgAccounts');
+  return listOrgAccounts(hub.organizations());
+}
+
+/**
+ * Sweep every account of the organization: each through its spoke role (the hub's own account with the
+ * hub's credentials), then ONE digest: totals, per-account counts, buckets needing a person worst first
+ * with their scripts, and every account not covered with its reason. Only a failure to list the accounts,
+ * or to publish, fails the run.
+ */
+export async function runOrgSweep(
+  inv: Extract<Invocation, { kind: 'sweep' }>,
+  deps: GuardDeps,
+  hub: Hub,
+  opts: SweepOptions = {},
+): Promise<SweepReport> {
+  const now = () => (deps.now ? deps.now() : new Date()).toISOString();
+  const startedAt = now();
+  const concurrency = clampConcurrency(opts.concurrency);
+  const targets = await orgTargets(hub);
+  const accounts: AccountOutcome[] = [];
+  const merged = emptyOutcome();
+  await forEachConcurrent(targets, ACCOUNTS_IN_FLIGHT, async ({ account, state }) => {
+    if (state !== 'ACTIVE') {
+      accounts.push({ account, covered: false, reason: `the account is ${state}, not ACTIVE` });
+      return;
+    }
+    let member = deps;
+    if (account !== deps.account) {
+      const access = await hub.sessions.access(account);
+      if (!access.ok) {
+        accounts.push({ account, covered: false, reason: access.reason });
+        return;
+      }
+      member = memberDeps(deps, account, access.s3);
+    }
+    try {
+      const pages = listBucketPages(member.s3.get(deps.homeRegion), { pageSize: opts.pageSize });
+      const outcome = await checkBuckets(pages, member, { concurrency, keep: opts.keep ?? 'attention' });
+      accounts.push({ account, covered: true, total: outcome.total, counts: outcome.counts });
+      mergeOutcome(merged, outcome);
+    } catch (err) {
+      // Most often the spoke role lacks s3:ListAllMyBuckets: the account is named, not skipped.
+      accounts.push({ account, covered: false, reason: `listing its buckets failed: ${describeError(err)}` });
+    }
+  });
+  accounts.sort((a, b) => (a.account < b.account ? -1 : 1));
+  const notCovered = accounts.filter((a) => !a.covered).length;
+  const finishedAt = now();
+  deps.log?.info('org sweep checked', { accounts: accounts.length, notCovered, total: merged.total });
+  const delivery = await deliverSweep(
+    merged,
+    { ...deps, account: undefined },
+    {
+      dryRun: inv.dryRun,
+      startedAt,
+      finishedAt,
+      ...(opts.seeAll && { seeAll: opts.seeAll }),
+      org: { accounts },
+    },
+  );
+  merged.attention.sort(worstFirst);
+  const maxResults = opts.keep === 'all' ? Infinity : (opts.maxResults ?? DEFAULT_MAX_RESULTS);
+  const kept = merged.attention.slice(0, maxResults);
+  return {
+    results: opts.keep === 'all' ? [...kept, ...merged.others.sort(worstFirst)] : kept,
+    sweep: {
+      total: merged.total,
+      counts: merged.counts,
+      startedAt,
+      finishedAt,
+      omittedResults: merged.attention.length - kept.length,
+      concurrency,
+      ...delivery,
+      org: { accounts },
+    },
+  };
+}
+
+/** The runner `runInvocation` delegates `{kind: 'sweep'}` to, in a hub. */
+export function orgSweepRunner(hub: Hub, opts: SweepOptions = {}): SweepRunner {
+  return (inv, deps) => runOrgSweep(inv, deps, hub, opts);
+}
