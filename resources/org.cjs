@@ -51,15 +51,18 @@ module.exports = async ({ resolveVariable }) => {
   };
   // An extension replaces a function's Environment as a whole: the provider's and the function's own
   // variables are carried over, then the hub's.
-  const environment = async (fn) => ({
-    Environment: {
-      Variables: {
-        ...providerEnv,
-        ...((await resolveVariable(`self:functions.${fn}.environment`)) ?? {}),
-        ...orgEnv,
-      },
-    },
-  });
+  // Values are strings, as osls writes them (a number param such as 86400 would otherwise stay a number).
+  const environment = async (fn) => {
+    const merged = {
+      ...providerEnv,
+      ...((await resolveVariable(`self:functions.${fn}.environment`)) ?? {}),
+      ...orgEnv,
+    };
+    const Variables = Object.fromEntries(
+      Object.entries(merged).map(([k, v]) => [k, typeof v === 'object' && v !== null ? v : String(v)]),
+    );
+    return { Environment: { Variables } };
+  };
 
   return {
     Resources: {

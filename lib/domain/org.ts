@@ -93,7 +93,7 @@ export function orgDigestLines(accounts: AccountOutcome[]): string[] {
     `ACCOUNTS: ${accounts.length} (${covered.length} checked, ${missing.length} not covered)`,
     ...sorted.map((a) => {
       const c = a.counts;
-      return `  ${a.account}  ${String(a.total).padStart(7)} buckets  drift ${c.drift ?? 0}  unverified ${c.unverified ?? 0}  compliant ${c.compliant ?? 0}`;
+      return `  ${a.account}  ${String(a.total).padStart(7)} bucket${a.total === 1 ? ' ' : 's'}  drift ${c.drift ?? 0}  unverified ${c.unverified ?? 0}  compliant ${c.compliant ?? 0}`;
     }),
     '',
   ];
