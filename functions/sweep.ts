@@ -9,6 +9,7 @@ import {
   fanOutFromEnv,
   lazy,
   lambdaWiring,
+  orgInlineMaxAccountsFromEnv,
   seeAllFromEnv,
   sweepConcurrencyFromEnv,
 } from '../lib/runtime/wiring';
@@ -29,9 +30,16 @@ const seeAll = seeAllFromEnv(process.env);
 export const sweepHandler = async (event: unknown, context: Context): Promise<Report> => {
   const options = await wiring.invocationOptions(context, 'sweep');
   const hub = await wiring.hub();
+  const fan = await fanOut();
   if (hub) {
-    // Organization mode: every account through its spoke role, one org digest (inline, no page fan-out).
-    const sweep = orgSweepRunner(hub, { keep: 'attention', concurrency });
+    // Organization mode: every account through its spoke role, one org digest; past a few accounts, one
+    // page message per account (the run ID from the scheduled event, as below).
+    const inlineMaxAccounts = orgInlineMaxAccountsFromEnv(process.env);
+    const sweep = orgSweepRunner(hub, {
+      keep: 'attention',
+      concurrency,
+      ...(fan && { fanOut: { ...fan, runId: sweepRunId(event), inlineMaxAccounts } }),
+    });
     return checkInvocation(
       event,
       await wiring.deps(context, options),
@@ -41,7 +49,6 @@ export const sweepHandler = async (event: unknown, context: Context): Promise<Re
       (inv, deps, s) => runHubInvocation(inv, deps, hub, s),
     );
   }
-  const fan = await fanOut();
   // The run ID comes from the scheduled event, so that Lambda's retry of the same event finds its run.
   const sweep = createSweepRunner({
     keep: 'attention',

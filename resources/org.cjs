@@ -64,6 +64,8 @@ module.exports = async ({ resolveVariable }) => {
     return { Environment: { Variables } };
   };
 
+  const arn = (id) => ({ 'Fn::GetAtt': [id, 'Arn'] });
+
   return {
     Resources: {
       OrgEventBus: {
@@ -181,15 +183,22 @@ module.exports = async ({ resolveVariable }) => {
         Value: { 'Fn::GetAtt': ['OrgEventBus', 'Arn'] },
       },
       HubRoleArns: {
-        Description: 'The HubRoleArns parameter of spoke/template.yml: the roles the spoke read role trusts.',
+        Description:
+          'The HubRoleArns parameter of spoke/template.yml: the hub roles the spoke read role trusts.',
+        // The page worker exists in the sweep Region only: it sweeps one member account per page message.
         Value: {
-          'Fn::Join': [',', [{ 'Fn::GetAtt': ['CheckRole', 'Arn'] }, { 'Fn::GetAtt': ['SweepRole', 'Arn'] }]],
+          'Fn::If': [
+            'IsSweepRegion',
+            { 'Fn::Join': [',', ['CheckRole', 'SweepRole', 'SweepPageRole'].map(arn)] },
+            { 'Fn::Join': [',', ['CheckRole', 'SweepRole'].map(arn)] },
+          ],
         },
       },
     },
     extensions: {
       CheckLambdaFunction: { Properties: await environment('check') },
       SweepLambdaFunction: { Properties: await environment('sweep') },
+      SweepPageLambdaFunction: { Properties: await environment('sweepPage') },
     },
   };
 };

@@ -131,6 +131,7 @@ module.exports = async ({ resolveVariable }) => {
         }
       : { policies: [] };
   const checkHub = hubPolicies('check');
+  const sweepPageHub = hubPolicies('sweepPage');
   // ListAccounts supports no resource scoping; it is needed only when no account list is given.
   const sweepHub = hubPolicies(
     'sweep',
@@ -202,7 +203,12 @@ module.exports = async ({ resolveVariable }) => {
             arnOf('SweepRunTable'),
           ),
         ],
-        { Condition: 'IsSweepRegion' },
+        {
+          Condition: 'IsSweepRegion',
+          // A hub's page worker sweeps a whole member account per message.
+          ...(sweepPageHub.RoleName && { RoleName: sweepPageHub.RoleName }),
+          policies: sweepPageHub.policies,
+        },
       ),
       // Only with HasSlackWebhook (resources/slack.yml): the only role that may read the webhook URL.
       SlackNotifierRole: role(

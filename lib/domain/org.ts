@@ -4,6 +4,7 @@
 import { ConfigError } from './config';
 import type { StatusCounts } from './digest';
 import { cleanText } from './text';
+import type { GuardConfig } from './types';
 
 type Env = Record<string, string | undefined>;
 
@@ -19,6 +20,8 @@ export interface OrgConfig {
 }
 
 export const DEFAULT_SPOKE_ROLE_NAME = 'mfa-delete-guard-spoke';
+/** Org sweeps over more accounts than this fan out, one page-queue message per account. */
+export const DEFAULT_ORG_INLINE_MAX_ACCOUNTS = 10;
 const ACCOUNT = /^\d{12}$/;
 // https://docs.aws.amazon.com/organizations/latest/APIReference/API_Organization.html (Id pattern)
 const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
@@ -72,6 +75,12 @@ export function isMember(org: OrgConfig, hubAccount: string | undefined, account
   if (account === hubAccount || !org.accounts) return true;
   return org.accounts.includes(account);
 }
+
+/**
+ * The settings a member account is checked with: the root MFA serial configured for the hub is the hub
+ * account's own, so a member's script finds its root's device itself.
+ */
+export const memberConfig = (config: GuardConfig): GuardConfig => ({ ...config, rootMfaSerial: undefined });
 
 /** One account as an org sweep saw it. */
 export type AccountOutcome =

@@ -1,6 +1,7 @@
 // Organization mode, the hub's side (docs/organization.md): a CloudTrail record forwarded from a member
 // account is confirmed live in that account through its spoke role; the org sweep sweeps every account the
-// same way and sends one digest that names every account it could not check.
+// same way and sends one digest that names every account it could not check. Past a few accounts, and
+// where the fan-out exists, each account is one message on the sweep's page queue.
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { S3ClientPool } from '../aws/clients';
 import { forEachConcurrent } from '../aws/concurrency';
@@ -9,9 +10,10 @@ import { listBucketPages } from '../aws/listBuckets';
 import type { OrgAccount } from '../aws/orgAccounts';
 import type { SpokeSessions } from '../aws/spokeSessions';
 import { worstFirst } from '../domain/digest';
-import { isMember, type AccountOutcome, type OrgConfig } from '../domain/org';
+import { isMember, memberConfig, type AccountOutcome, type OrgConfig } from '../domain/org';
 import type { Invocation } from '../domain/parseInvocation';
 import type { Report } from '../domain/types';
+import { WATCH_DELAY_SECONDS, messageDigest, type FanOut, type PageMessage } from '../fanout/types';
 import {
   deliver,
   resultFromLive,
@@ -28,10 +30,11 @@ import {
   emptyOutcome,
   mergeOutcome,
   type SweepOptions,
+  type SweepOutcome,
   type SweepReport,
 } from '../sweep';
 
-/** Accounts swept at once; each runs its own bucket concurrency, so the total stays bounded. */
+/** Accounts swept at once inline; each runs its own bucket concurrency, so the total stays bounded. */
 export const ACCOUNTS_IN_FLIGHT = 4;
 
 export interface Hub {
@@ -41,15 +44,12 @@ export interface Hub {
   organizations: () => OrganizationsClient;
 }
 
-/**
- * The deps of one member account: S3 through its spoke role, results and scripts in its name. The root MFA
- * serial configured for the hub is the hub account's, so a member's script finds root's device itself.
- */
+/** The deps of one member account: S3 through its spoke role, results and scripts in its name. */
 export function memberDeps(deps: GuardDeps, account: string, s3: S3ClientPool): GuardDeps {
   return {
     s3,
     account,
-    config: { ...deps.config, rootMfaSerial: undefined },
+    config: memberConfig(deps.config),
     publish: deps.publish,
     homeRegion: deps.homeRegion,
     get sns() {
@@ -112,51 +112,78 @@ async function orgTargets(hub: Hub): Promise<OrgAccount[]> {
 }
 
 /**
- * Sweep every account of the organization: each through its spoke role (the hub's own account with the
- * hub's credentials), then ONE digest: totals, per-account counts, buckets needing a person worst first
- * with their scripts, and every account not covered with its reason. Only a failure to list the accounts,
- * or to publish, fails the run.
+ * Sweep one account of the organization: through its spoke role (the hub's own with the hub's role). An
+ * account that is not ACTIVE, whose role cannot be assumed or whose buckets cannot be listed is named with
+ * the reason, never skipped.
+ */
+export async function sweepAccount(
+  target: OrgAccount,
+  deps: GuardDeps,
+  hub: Hub,
+  opts: Pick<SweepOptions, 'concurrency' | 'keep' | 'pageSize'> & { compact?: boolean },
+): Promise<{ account: AccountOutcome; outcome: SweepOutcome }> {
+  const { account, state } = target;
+  const notCovered = (reason: string) => ({
+    account: { account, covered: false as const, reason },
+    outcome: emptyOutcome(),
+  });
+  if (state !== 'ACTIVE') return notCovered(`the account is ${state}, not ACTIVE`);
+  let member = deps;
+  if (account !== deps.account) {
+    const access = await hub.sessions.access(account);
+    if (!access.ok) return notCovered(access.reason);
+    member = memberDeps(deps, account, access.s3);
+  }
+  try {
+    const pages = listBucketPages(member.s3.get(deps.homeRegion), { pageSize: opts.pageSize });
+    const outcome = await checkBuckets(pages, member, {
+      concurrency: opts.concurrency,
+      keep: opts.keep ?? 'attention',
+      ...(opts.compact && { compact: true }),
+    });
+    return { account: { account, covered: true, total: outcome.total, counts: outcome.counts }, outcome };
+  } catch (err) {
+    // Most often the spoke role lacks s3:ListAllMyBuckets: the account is named, not skipped.
+    return notCovered(`listing its buckets failed: ${describeError(err)}`);
+  }
+}
+
+export interface OrgSweepOptions extends Omit<SweepOptions, 'fanOut'> {
+  /** Where the fan-out exists: past inlineMaxAccounts accounts, one page-queue message per account. */
+  fanOut?: FanOut & { runId: string; inlineMaxAccounts: number };
+}
+
+/**
+ * Sweep every account of the organization and send ONE digest: totals, per-account counts, buckets needing
+ * a person worst first with their scripts, and every account not covered with its reason. Only a failure
+ * to list the accounts, or to publish, fails the run.
  */
 export async function runOrgSweep(
   inv: Extract<Invocation, { kind: 'sweep' }>,
   deps: GuardDeps,
   hub: Hub,
-  opts: SweepOptions = {},
+  opts: OrgSweepOptions = {},
 ): Promise<SweepReport> {
   const now = () => (deps.now ? deps.now() : new Date()).toISOString();
   const startedAt = now();
   const concurrency = clampConcurrency(opts.concurrency);
   const targets = await orgTargets(hub);
+  if (opts.fanOut && targets.length > opts.fanOut.inlineMaxAccounts)
+    return planOrgFanOut(inv, deps, opts.fanOut, targets, { startedAt, concurrency });
   const accounts: AccountOutcome[] = [];
   const merged = emptyOutcome();
-  await forEachConcurrent(targets, ACCOUNTS_IN_FLIGHT, async ({ account, state }) => {
-    if (state !== 'ACTIVE') {
-      accounts.push({ account, covered: false, reason: `the account is ${state}, not ACTIVE` });
-      return;
-    }
-    let member = deps;
-    if (account !== deps.account) {
-      const access = await hub.sessions.access(account);
-      if (!access.ok) {
-        accounts.push({ account, covered: false, reason: access.reason });
-        return;
-      }
-      member = memberDeps(deps, account, access.s3);
-    }
-    try {
-      const pages = listBucketPages(member.s3.get(deps.homeRegion), { pageSize: opts.pageSize });
-      const outcome = await checkBuckets(pages, member, { concurrency, keep: opts.keep ?? 'attention' });
-      accounts.push({ account, covered: true, total: outcome.total, counts: outcome.counts });
-      mergeOutcome(merged, outcome);
-    } catch (err) {
-      // Most often the spoke role lacks s3:ListAllMyBuckets: the account is named, not skipped.
-      accounts.push({ account, covered: false, reason: `listing its buckets failed: ${describeError(err)}` });
-    }
+  await forEachConcurrent(targets, ACCOUNTS_IN_FLIGHT, async (target) => {
+    const swept = await sweepAccount(target, deps, hub, { ...opts, concurrency });
+    accounts.push(swept.account);
+    mergeOutcome(merged, swept.outcome);
   });
   accounts.sort((a, b) => (a.account < b.account ? -1 : 1));
-  const notCovered = accounts.filter((a) => !a.covered).length;
   const finishedAt = now();
-  deps.log?.info('org sweep checked', { accounts: accounts.length, notCovered, total: merged.total });
+  deps.log?.info('org sweep checked', {
+    accounts: accounts.length,
+    notCovered: accounts.filter((a) => !a.covered).length,
+    total: merged.total,
+  });
   const delivery = await deliverSweep(
     merged,
     { ...deps, account: undefined },
@@ -186,7 +213,65 @@ export async function runOrgSweep(
   };
 }
 
+/**
+ * The planner of an org sweep past inlineMaxAccounts: one page message per account. As in the bucket
+ * fan-out, the last message is sent only after pageCount is written, so the worker that completes the
+ * run always sees it; a retried planner finds its run planned and sends nothing twice.
+ */
+export async function planOrgFanOut(
+  inv: Extract<Invocation, { kind: 'sweep' }>,
+  deps: GuardDeps,
+  fan: FanOut & { runId: string },
+  targets: OrgAccount[],
+  ctx: { startedAt: string; concurrency: number },
+): Promise<SweepReport> {
+  const { runId } = fan;
+  const report = (pageCount: number): SweepReport => ({
+    results: [],
+    sweep: {
+      total: 0,
+      counts: {},
+      startedAt: ctx.startedAt,
+      finishedAt: (deps.now ? deps.now() : new Date()).toISOString(),
+      omittedResults: 0,
+      concurrency: ctx.concurrency,
+      digest: { published: false, included: 0, leftOut: 0, bytes: 0 },
+      driftEvents: 0,
+      fanOut: { runId, pageCount },
+    },
+  });
+  const existing = await fan.store.createRun({ runId, startedAt: ctx.startedAt, dryRun: inv.dryRun });
+  if (existing?.pageCount !== undefined) {
+    deps.log?.info('org sweep run already planned', { runId, pageCount: existing.pageCount });
+    return report(existing.pageCount);
+  }
+  const messages: PageMessage[] = targets.map((t, page) => ({
+    runId,
+    page,
+    buckets: [],
+    account: t.account,
+    ...(t.state !== 'ACTIVE' && { accountState: t.state }),
+  }));
+  // A page is planned (index and digest of the account it names) before it is on the queue; the worker
+  // stores only planned pages (lib/fanout/types.ts, messageDigest).
+  const send = async (batch: PageMessage[]) => {
+    await fan.store.planPages(
+      runId,
+      batch.map((m) => ({ page: m.page, digest: messageDigest(m) })),
+    );
+    await fan.queue.sendBatch(batch);
+  };
+  const last = messages.pop() as PageMessage;
+  for (let i = 0; i < messages.length; i += 10) await send(messages.slice(i, i + 10));
+  await fan.store.setPageCount(runId, targets.length);
+  await send([{ ...last, pageCount: targets.length }]);
+  // The run's deadline, as in the bucket fan-out: the watch fails until the digest is sent.
+  await fan.queue.sendWatch({ runId, watch: true }, WATCH_DELAY_SECONDS);
+  deps.log?.info('org sweep fanned out', { runId, accounts: targets.length, dryRun: inv.dryRun });
+  return report(targets.length);
+}
+
 /** The runner `runInvocation` delegates `{kind: 'sweep'}` to, in a hub. */
-export function orgSweepRunner(hub: Hub, opts: SweepOptions = {}): SweepRunner {
+export function orgSweepRunner(hub: Hub, opts: OrgSweepOptions = {}): SweepRunner {
   return (inv, deps) => runOrgSweep(inv, deps, hub, opts);
 }

@@ -22,7 +22,7 @@ import { seeAllText } from '../domain/seeAll';
 import type { GuardConfig } from '../domain/types';
 import { DEFAULT_INLINE_MAX_BUCKETS, type FanOut } from '../fanout/types';
 import type { GuardDeps, Log } from '../guard';
-import { isMember } from '../domain/org';
+import { DEFAULT_ORG_INLINE_MAX_ACCOUNTS, isMember } from '../domain/org';
 import type { Hub } from '../org/hub';
 
 export type Env = Record<string, string | undefined>;
@@ -186,6 +186,12 @@ export async function hubFromEnv(env: Env): Promise<Hub | undefined> {
     // Organizations is a global service; the SDK resolves its one endpoint from any Region of the partition.
     organizations: lazy(() => new OrganizationsClient({ region, ...clientDefaults })),
   };
+}
+
+/** ORG_INLINE_MAX_ACCOUNTS: an org sweep over more accounts fans out, one page message per account. */
+export function orgInlineMaxAccountsFromEnv(env: Env): number {
+  const n = Number(env.ORG_INLINE_MAX_ACCOUNTS?.trim() || NaN);
+  return Number.isInteger(n) && n >= 0 ? n : DEFAULT_ORG_INLINE_MAX_ACCOUNTS;
 }
 
 /** The sweep's concurrency from SWEEP_CONCURRENCY; unset or not a number: the sweep's default. */

@@ -21,9 +21,10 @@ import {
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckResult, Report } from '../../lib/domain/types';
+import type { PageMessage } from '../../lib/fanout/types';
 import type { SweepReport } from '../../lib/sweep';
 import { startFakeAws, type FakeAws } from '../support/fakeAws';
-import { startMoto, type Moto } from '../support/moto';
+import { createSweepRunTable, startMoto, type Moto } from '../support/moto';
 import { loadEvent } from '../support/scenarios';
 import { createQueue, drainQueue, motoClients, REGION, type Queue } from './support/motoClients';
 import {
@@ -44,13 +45,16 @@ let fake: FakeAws;
 let alerts: Queue;
 let clients: ReturnType<typeof motoClients>;
 let accounts: { B: string; C: string; D: string; E: string };
-let invoke: { check: ReturnType<typeof packagedFunction>; sweep: ReturnType<typeof packagedFunction> };
+type Fn = 'check' | 'sweep' | 'sweepPage' | 'fannedSweep';
+let invoke: Record<Fn, ReturnType<typeof packagedFunction>>;
+let pages: Queue;
+const RUN_TABLE = 'mfa-delete-guard-prod-sweep-runs';
 
 const hubRole = (fn: string) => `arn:aws:iam::${A}:role/mfa-delete-guard-prod-hub-${fn}`;
 const spokeRole = (account: string) => `arn:aws:iam::${account}:role/mfa-delete-guard-spoke`;
 
 /** The execution role's key of each packaged function acts as that function's (fixed-name) hub role. */
-const actAs = (fn: 'check' | 'sweep') =>
+const actAs = (fn: 'check' | 'sweep' | 'sweepPage') =>
   fake.identities.set('ASIAE2EEXECUTIONROLE', {
     account: A,
     arn: `arn:aws:sts::${A}:assumed-role/mfa-delete-guard-prod-hub-${fn}/mfa-delete-guard-prod-${fn}`,
@@ -96,7 +100,9 @@ beforeAll(async () => {
   expect(listed.Accounts?.find((a) => a.Id === accounts.E)?.Status).toBe('SUSPENDED');
 
   for (const account of [accounts.B, accounts.C])
-    fake.roles.set(spokeRole(account), { trusts: [hubRole('check'), hubRole('sweep')] });
+    fake.roles.set(spokeRole(account), {
+      trusts: [hubRole('check'), hubRole('sweep'), hubRole('sweepPage')],
+    });
   const bucket = (name: string, account: string, ok: boolean) =>
     fake.addBucket({
       name,
@@ -117,8 +123,10 @@ beforeAll(async () => {
     new SubscribeCommand({ TopicArn: topic.TopicArn, Protocol: 'sqs', Endpoint: alerts.arn }),
   );
 
+  pages = await createQueue(clients.sqs, 'mfa-delete-guard-prod-sweep-pages');
+  await createSweepRunTable(clients.dynamodb, RUN_TABLE);
   const template = loadTemplate(packageDir);
-  const fnOf = (key: string) => {
+  const fnOf = (key: string, fanOut = false) => {
     const fn = lambdaFunction(template, key);
     return packagedFunction({
       fn,
@@ -127,8 +135,8 @@ beforeAll(async () => {
       region: REGION,
       resolvedEnvironment: {
         ALERT_TOPIC_ARN: topic.TopicArn as string,
-        SWEEP_RUN_TABLE: '',
-        SWEEP_QUEUE_URL: '',
+        SWEEP_RUN_TABLE: fanOut ? RUN_TABLE : '',
+        SWEEP_QUEUE_URL: fanOut ? pages.url : '',
       },
       // No de-dup table; S3 and STS at the MFA-aware server; Organizations, SNS and the rest at moto.
       extraEnvironment: {
@@ -136,10 +144,17 @@ beforeAll(async () => {
         AWS_ENDPOINT_URL: moto.url,
         AWS_ENDPOINT_URL_S3: fake.url,
         AWS_ENDPOINT_URL_STS: fake.url,
+        // Past 0 accounts: every org sweep fans out (the default keeps 10 inline).
+        ...(fanOut && { ORG_INLINE_MAX_ACCOUNTS: '0' }),
       },
     });
   };
-  invoke = { check: fnOf(CHECK_FUNCTION), sweep: fnOf(SWEEP_FUNCTION) };
+  invoke = {
+    check: fnOf(CHECK_FUNCTION),
+    sweep: fnOf(SWEEP_FUNCTION),
+    fannedSweep: fnOf(SWEEP_FUNCTION, true),
+    sweepPage: fnOf('sweepPage', true),
+  };
 }, 180_000);
 
 afterAll(async () => {
@@ -147,8 +162,8 @@ afterAll(async () => {
   if (packageDir) await rm(packageDir, { recursive: true, force: true });
 });
 
-async function run<T>(fn: 'check' | 'sweep', event: unknown): Promise<T> {
-  actAs(fn);
+async function run<T>(fn: Fn, event: unknown): Promise<T> {
+  actAs(fn === 'fannedSweep' ? 'sweep' : fn);
   const out = await invoke[fn]<T>(event);
   if (!out.ok) throw new Error(`${out.errorType}: ${out.errorMessage}\n${out.logs}`);
   return out.result;
@@ -223,5 +238,48 @@ describe('the packaged org sweep', () => {
     expect(email).toContain('NOT COVERED (2)');
     expect(email).toContain(`  ${accounts.E}  the account is SUSPENDED, not ACTIVE`);
     console.log(`--- org digest of the e2e run ---\n${email}`);
+  });
+});
+
+describe('the packaged org sweep, fanned out per account over SQS and DynamoDB', () => {
+  it('plans one message per account; the page workers store them and the last sends the one digest', async () => {
+    fake.reset();
+    const planned = await run<SweepReport>('fannedSweep', loadEvent('scheduled-sweep.json'));
+    expect(planned.sweep.fanOut?.pageCount).toBe(5);
+    const messages = (await drainQueue(clients.sqs, pages)).map((b) => JSON.parse(b) as PageMessage);
+    expect(messages.map((m) => m.account).sort()).toEqual([A, ...Object.values(accounts)].sort());
+    expect(messages.find((m) => m.account === accounts.E)?.accountState).toBe('SUSPENDED');
+    expect(await published()).toEqual([]);
+
+    for (const message of messages.sort((a, b) => b.page - a.page)) {
+      const body = JSON.stringify(message);
+      const response = await run<{ batchItemFailures: unknown[] }>('sweepPage', {
+        Records: [
+          {
+            messageId: `m-${message.page}`,
+            receiptHandle: `r-${message.page}`,
+            body,
+            attributes: { ApproximateReceiveCount: '1' },
+            messageAttributes: {},
+            md5OfBody: '',
+            eventSource: 'aws:sqs',
+            eventSourceARN: pages.arn,
+            awsRegion: REGION,
+          },
+        ],
+      });
+      expect(response.batchItemFailures).toEqual([]);
+    }
+    const digests = await published();
+    expect(digests).toHaveLength(1);
+    expect(digests[0]?.Subject).toBe(
+      '[CRITICAL] S3 MFA delete org sweep: 4 in drift, 2 accounts not covered',
+    );
+    const email = digests[0]?.Message ?? '';
+    expect(email).toContain('Swept 6 buckets in 3 of 5 accounts');
+    expect(email).toContain(`  ${accounts.E}  the account is SUSPENDED, not ACTIVE`);
+    expect(email).toMatch(new RegExp(`  ${accounts.D}  could not assume the spoke role`));
+    // Rebuilt from DynamoDB in each member's name.
+    expect(email).toContain(`arn:aws:iam::${accounts.C}:root`);
   });
 });

@@ -197,3 +197,66 @@ describe('the org sweep', () => {
     );
   });
 });
+
+describe('the org sweep fanned out, one page message per account', () => {
+  it('plans one message per account, and the last worker sends the one org digest', async () => {
+    actAs('sweep');
+    const { guardWiringFromEnv, guardClients, guardDeps, hubFromEnv } =
+      await import('../../lib/runtime/wiring');
+    const { runOrgSweep } = await import('../../lib/org/hub');
+    const { runSweepPage } = await import('../../lib/fanout/pageWorker');
+    const { MemoryPageQueue, MemoryRunStore } = await import('../support/memoryRunStore');
+    const wiring = guardWiringFromEnv(process.env);
+    const deps = guardDeps(wiring, guardClients(wiring), A);
+    const hub = (await hubFromEnv(process.env))!;
+    const store = new MemoryRunStore();
+    const queue = new MemoryPageQueue();
+
+    const planned = await runOrgSweep({ kind: 'sweep', dryRun: false, scheduled: true }, deps, hub, {
+      fanOut: { store, queue, inlineMaxBuckets: 20_000, runId: 'org-run-1', inlineMaxAccounts: 2 },
+    });
+    expect(planned.sweep.fanOut).toEqual({ runId: 'org-run-1', pageCount: 4 });
+    expect(queue.sent.map((m) => [m.page, m.account, m.buckets, m.pageCount])).toEqual([
+      [0, A, [], undefined],
+      [1, B, [], undefined],
+      [2, C, [], undefined],
+      [3, D, [], 4],
+    ]);
+    expect(fake.published).toHaveLength(0);
+
+    // Workers in any order; a redelivered page changes nothing.
+    const steps = [];
+    for (const message of [queue.sent[3], queue.sent[1], queue.sent[1], queue.sent[0], queue.sent[2]]) {
+      const report = await runSweepPage(message!, deps, store, { hub });
+      steps.push([report.stored, report.completion.state]);
+    }
+    expect(steps).toEqual([
+      ['recorded', 'waiting'],
+      ['recorded', 'waiting'],
+      ['duplicate', 'waiting'],
+      ['recorded', 'waiting'],
+      ['recorded', 'sent'],
+    ]);
+    expect(fake.published).toHaveLength(1);
+    expect(fake.published[0]?.Subject).toBe(
+      '[CRITICAL] S3 MFA delete org sweep: 3 in drift, 1 account not covered',
+    );
+    const email = JSON.parse(fake.published[0]?.Message ?? '{}').default as string;
+    expect(email).toContain('Swept 7 buckets in 3 of 4 accounts');
+    expect(email).toMatch(new RegExp(`NOT COVERED \\(1\\)[^\\n]*\\n  ${D}  could not assume the spoke role`));
+    // Rebuilt from the stored pages in each member's name.
+    expect(email).toContain(`arn:aws:iam::${C}:root`);
+    expect(email).toContain(`arn:aws:iam::${B}:root`);
+  });
+
+  it('refuses an account page in a function that is not a hub', async () => {
+    const { runSweepPage } = await import('../../lib/fanout/pageWorker');
+    const { MemoryRunStore } = await import('../support/memoryRunStore');
+    const { guardWiringFromEnv, guardClients, guardDeps } = await import('../../lib/runtime/wiring');
+    const wiring = guardWiringFromEnv(process.env);
+    const message = { runId: 'r', page: 0, pageCount: 1, buckets: [], account: B };
+    await expect(
+      runSweepPage(message, guardDeps(wiring, guardClients(wiring), A), new MemoryRunStore(), {}),
+    ).rejects.toThrow('not an organization hub');
+  });
+});

@@ -106,11 +106,15 @@ describe('the hub template', () => {
     expect(asArray(alarm.AlarmActions as unknown[]).map(referencedId)).toEqual(['AlertTopic']);
   });
 
-  it('lets only the check and sweep roles assume spoke roles, by name, inside the organization', () => {
+  it('lets only the check, sweep and page-worker roles assume spoke roles, by name, inside the organization', () => {
     const assumers = allPolicyStatements(hub).filter((s) =>
       asArray(s.statement.Action).includes('sts:AssumeRole'),
     );
-    expect(assumers.map((s) => s.where.split(' ')[0]).sort()).toEqual(['CheckRole', 'SweepRole']);
+    expect(assumers.map((s) => s.where.split(' ')[0]).sort()).toEqual([
+      'CheckRole',
+      'SweepPageRole',
+      'SweepRole',
+    ]);
     for (const { statement } of assumers) {
       expect(asArray(statement.Action)).toEqual(['sts:AssumeRole']);
       expect(textOf(statement.Resource)).toBe('arn:${AWS::Partition}:iam::*:role/mfa-delete-guard-spoke');
@@ -119,13 +123,21 @@ describe('the hub template', () => {
     // Fixed names, so that each spoke's trust policy can name these two roles exactly.
     expect(props(resource(hub, 'CheckRole')).RoleName).toBe('mfa-delete-guard-prod-hub-check');
     expect(props(resource(hub, 'SweepRole')).RoleName).toBe('mfa-delete-guard-prod-hub-sweep');
-    expect(JSON.stringify((hub as { Outputs?: unknown }).Outputs)).toContain(
-      '{"Fn::Join":[",",[{"Fn::GetAtt":["CheckRole","Arn"]},{"Fn::GetAtt":["SweepRole","Arn"]}]]}',
-    );
+    expect(props(resource(hub, 'SweepPageRole')).RoleName).toBe('mfa-delete-guard-prod-hub-sweepPage');
+    // What each spoke is told to trust: these roles, the page worker only where it exists.
+    const outputs = (hub as { Outputs?: Record<string, { Value: unknown }> }).Outputs;
+    const join = (ids: string[]) => ({ 'Fn::Join': [',', ids.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] }))] });
+    expect(outputs?.HubRoleArns?.Value).toEqual({
+      'Fn::If': [
+        'IsSweepRegion',
+        join(['CheckRole', 'SweepRole', 'SweepPageRole']),
+        join(['CheckRole', 'SweepRole']),
+      ],
+    });
   });
 
-  it("runs the check and sweep in hub mode with the organization's settings", () => {
-    for (const fn of ['CheckLambdaFunction', 'SweepLambdaFunction']) {
+  it("runs the check, the sweep and its page worker in hub mode with the organization's settings", () => {
+    for (const fn of ['CheckLambdaFunction', 'SweepLambdaFunction', 'SweepPageLambdaFunction']) {
       const vars = (props(resource(hub, fn)).Environment as { Variables: Record<string, unknown> }).Variables;
       expect(vars).toMatchObject({
         ORG_MODE: 'hub',
