@@ -10,18 +10,11 @@ import { listBucketPages } from '../aws/listBuckets';
 import type { OrgAccount } from '../aws/orgAccounts';
 import type { SpokeSessions } from '../aws/spokeSessions';
 import { worstFirst } from '../domain/digest';
-import { isMember, memberConfig, type AccountOutcome, type OrgConfig } from '../domain/org';
+import { memberConfig, type AccountOutcome, type OrgConfig } from '../domain/org';
 import type { Invocation } from '../domain/parseInvocation';
 import type { Report } from '../domain/types';
 import { WATCH_DELAY_SECONDS, messageDigest, type FanOut, type PageMessage } from '../fanout/types';
-import {
-  deliver,
-  resultFromLive,
-  runInvocation,
-  uncheckedResult,
-  type GuardDeps,
-  type SweepRunner,
-} from '../guard';
+import { deliver, resultFromLive, runInvocation, type GuardDeps, type SweepRunner } from '../guard';
 import {
   DEFAULT_MAX_RESULTS,
   checkBuckets,
@@ -66,7 +59,8 @@ export function memberDeps(deps: GuardDeps, account: string, s3: S3ClientPool): 
 
 /**
  * The hub's entry point: a record from a member account is checked in that account; everything else (the
- * hub's own records, manual checks, sweeps) runs as in a standalone deployment.
+ * hub's own records, manual checks, sweeps) runs as in a standalone deployment. Whether the record's account
+ * is a member was settled when it was parsed (the trust seam, lib/domain/trust.ts, with isMember).
  */
 export async function runHubInvocation(
   inv: Invocation,
@@ -77,12 +71,6 @@ export async function runHubInvocation(
   if (inv.kind !== 'event' || inv.record.account === deps.account) return runInvocation(inv, deps, sweep);
   const { record } = inv;
   const checkedAt = (deps.now ? deps.now() : new Date()).toISOString();
-  if (!isMember(hub.org, deps.account, record.account)) {
-    const reason = `the record's account ${record.account} is not one of the accounts this hub guards (ORG_ACCOUNTS)`;
-    deps.log?.warn('input invalid-input', { reason });
-    const { bucket, account, region } = record;
-    return { results: [uncheckedResult({ kind: 'invalid', reason, bucket, account, region }, checkedAt)] };
-  }
   const access = await hub.sessions.access(record.account);
   if (access.ok) return runInvocation(inv, memberDeps(deps, record.account, access.s3), sweep);
   // STS failing is worth Lambda's retry (and the dead-letter queue after it); a missing or distrusting

@@ -30,10 +30,11 @@ const actAs = (fn: string) =>
   });
 
 /** A CloudTrail record of `account` turning MFA delete off on `bucket`, as the hub's bus delivers it. */
-function eventFrom(account: string, bucket: string): unknown {
+function eventFrom(account: string, bucket: string, region = 'eu-west-1'): unknown {
   const text = JSON.stringify(loadEvent('cloudtrail-mfa-delete-disabled.json'))
     .replaceAll(A, account)
-    .replaceAll('example-bucket', bucket);
+    .replaceAll('example-bucket', bucket)
+    .replaceAll('eu-west-1', region);
   return JSON.parse(text);
 }
 
@@ -129,6 +130,18 @@ describe('the hub check', () => {
     const email = JSON.parse(fake.published[0]?.Message ?? '{}').default as string;
     expect(email).toContain(D);
     expect(email).toContain('mfa-delete-guard-spoke');
+  });
+
+  it("believes a member's record from any Region: the spokes forward every Region to the hub's", async () => {
+    fake.addBucket({
+      name: 'b-frankfurt',
+      account: B,
+      region: 'eu-central-1',
+      versioning: 'Enabled',
+      mfaDelete: 'Enabled',
+    });
+    const result = only(await check(eventFrom(B, 'b-frankfurt', 'eu-central-1'), lambdaContext()));
+    expect(result).toMatchObject({ account: B, region: 'eu-central-1', status: 'compliant' });
   });
 
   it("checks the hub's own account with its own credentials", async () => {
@@ -249,14 +262,24 @@ describe('the org sweep fanned out, one page message per account', () => {
     expect(email).toContain(`arn:aws:iam::${B}:root`);
   });
 
-  it('refuses an account page in a function that is not a hub', async () => {
+  it('refuses an account page in a function that is not a hub, and one pointed at another account', async () => {
     const { runSweepPage } = await import('../../lib/fanout/pageWorker');
     const { MemoryRunStore } = await import('../support/memoryRunStore');
     const { guardWiringFromEnv, guardClients, guardDeps } = await import('../../lib/runtime/wiring');
     const wiring = guardWiringFromEnv(process.env);
+    const { messageDigest } = await import('../../lib/fanout/types');
     const message = { runId: 'r', page: 0, pageCount: 1, buckets: [], account: B };
+    const store = new MemoryRunStore();
+    await store.createRun({ runId: 'r', startedAt: '2026-11-29T00:00:00Z', dryRun: false });
+    await store.planPages('r', [{ page: 0, digest: messageDigest(message) }]);
     await expect(
-      runSweepPage(message, guardDeps(wiring, guardClients(wiring), A), new MemoryRunStore(), {}),
+      runSweepPage(message, guardDeps(wiring, guardClients(wiring), A), store, {}),
     ).rejects.toThrow('not an organization hub');
+    // A page pointed at another account than planned is refused before any call.
+    const forged = { ...message, account: C };
+    fake.reset();
+    const report = await runSweepPage(forged, guardDeps(wiring, guardClients(wiring), A), store, {});
+    expect(report.stored).toBe('refused');
+    expect(fake.requests).toHaveLength(0);
   });
 });
