@@ -68,7 +68,9 @@ export async function runHubInvocation(
   hub: Hub,
   sweep?: SweepRunner,
 ): Promise<Report> {
-  if (inv.kind !== 'event' || inv.record.account === deps.account) return runInvocation(inv, deps, sweep);
+  // CloudTrail records (a versioning change, or a change of the guard's tag) name their account.
+  if ((inv.kind !== 'event' && inv.kind !== 'tagging') || inv.record.account === deps.account)
+    return runInvocation(inv, deps, sweep);
   const { record } = inv;
   const checkedAt = (deps.now ? deps.now() : new Date()).toISOString();
   const access = await hub.sessions.access(record.account);
@@ -78,7 +80,13 @@ export async function runHubInvocation(
   if (access.kind === 'fault') throw new TransientAwsError(access.reason, undefined);
   deps.log?.warn('spoke role not usable', { account: record.account, reason: access.reason });
   const result = resultFromLive(
-    { bucket: record.bucket, region: record.region, account: record.account, record, trigger: 'cloudtrail' },
+    {
+      bucket: record.bucket,
+      region: record.region,
+      account: record.account,
+      ...(inv.kind === 'event' && { record: inv.record }),
+      trigger: 'cloudtrail',
+    },
     {
       kind: 'denied',
       errorCode: 'SpokeRoleUnavailable',
