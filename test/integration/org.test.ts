@@ -144,6 +144,20 @@ describe('the hub check', () => {
     expect(result).toMatchObject({ account: B, region: 'eu-central-1', status: 'compliant' });
   });
 
+  it("reads a member's tagging record in that member, through its spoke role", async () => {
+    const event = JSON.parse(
+      JSON.stringify(loadEvent('cloudtrail-tagging-exempt.json'))
+        .replaceAll(A, B)
+        .replaceAll('example-bucket', 'b-ok'),
+    ) as unknown;
+    const result = only(await check(event, lambdaContext()));
+    expect(result).toMatchObject({ bucket: 'b-ok', account: B });
+    expect(result.status).not.toBe('invalid-input');
+    const reads = fake.requests.filter((r) => r.operation === 'GetBucketVersioning');
+    expect(reads).toHaveLength(1);
+    expect(reads[0]?.headers.authorization).toMatch(/Credential=ASIAFAKE/);
+  });
+
   it("checks the hub's own account with its own credentials", async () => {
     const result = only(await check(eventFrom(A, 'a-ok-1'), lambdaContext()));
     expect(result).toMatchObject({ account: A, status: 'compliant' });
