@@ -135,6 +135,7 @@ beforeAll(async () => {
       region: REGION,
       resolvedEnvironment: {
         ALERT_TOPIC_ARN: topic.TopicArn as string,
+        EVENT_BUS_NAME: 'default',
         SWEEP_RUN_TABLE: fanOut ? RUN_TABLE : '',
         SWEEP_QUEUE_URL: fanOut ? pages.url : '',
       },
