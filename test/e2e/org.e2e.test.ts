@@ -21,6 +21,8 @@ import {
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckResult, Report } from '../../lib/domain/types';
+import { emailDigest } from '../../lib/channels/email/digest';
+import { classifyTopicMessage } from '../../lib/domain/topicMessage';
 import type { PageMessage } from '../../lib/fanout/types';
 import type { SweepReport } from '../../lib/sweep';
 import { startFakeAws, type FakeAws } from '../support/fakeAws';
@@ -65,6 +67,16 @@ function eventFrom(account: string, bucket: string): unknown {
     .replaceAll(A, account)
     .replaceAll('example-bucket', bucket);
   return JSON.parse(text);
+}
+
+/**
+ * The queue subscribed to the topic gets SNS's `default` key, the machine copy; the email a person reads is
+ * rendered from it by the email channel (the topic contract round-trips every field).
+ */
+function emailOf(p: { Subject: string; Message: string } | undefined): string {
+  const message = classifyTopicMessage(p?.Subject, p?.Message ?? '');
+  if (message.kind === 'digest') return emailDigest(message.digest).text;
+  return JSON.stringify(message);
 }
 
 async function published(): Promise<Array<{ Subject: string; Message: string }>> {
@@ -185,7 +197,7 @@ describe('the packaged hub check', () => {
     const [alert, ...more] = await published();
     expect(more).toEqual([]);
     expect(alert?.Subject).toContain('e2e-b-drift');
-    const email = alert?.Message ?? '';
+    const email = emailOf(alert);
     expect(email).toContain(accounts.B);
     expect(email).toContain(`arn:aws:iam::${accounts.B}:root`);
   });
@@ -195,7 +207,7 @@ describe('the packaged hub check', () => {
     const report = await run<Report>('check', eventFrom(accounts.D, 'e2e-d-drift'));
     expect(report.results[0]).toMatchObject({ account: accounts.D, status: 'unverified', alerted: true });
     const [alert] = await published();
-    const email = alert?.Message ?? '';
+    const email = emailOf(alert);
     expect(email).toContain(accounts.D);
     expect(email).toContain(spokeRole(accounts.D));
   });
@@ -234,7 +246,7 @@ describe('the packaged org sweep', () => {
     expect(digests[0]?.Subject).toBe(
       '[CRITICAL] S3 MFA delete org sweep: 4 in drift, 2 accounts not covered',
     );
-    const email = digests[0]?.Message ?? '';
+    const email = emailOf(digests[0]);
     expect(email).toContain('Swept 6 buckets in 3 of 5 accounts');
     expect(email).toContain('NOT COVERED (2)');
     expect(email).toContain(`  ${accounts.E}  the account is SUSPENDED, not ACTIVE`);
@@ -276,7 +288,7 @@ describe('the packaged org sweep, fanned out per account over SQS and DynamoDB',
     expect(digests[0]?.Subject).toBe(
       '[CRITICAL] S3 MFA delete org sweep: 4 in drift, 2 accounts not covered',
     );
-    const email = digests[0]?.Message ?? '';
+    const email = emailOf(digests[0]);
     expect(email).toContain('Swept 6 buckets in 3 of 5 accounts');
     expect(email).toContain(`  ${accounts.E}  the account is SUSPENDED, not ACTIVE`);
     expect(email).toMatch(new RegExp(`  ${accounts.D}  could not assume the spoke role`));

@@ -106,7 +106,7 @@ describe('the hub check', () => {
     expect(result.remediation?.script).toContain(`arn:aws:iam::${B}:root`);
     expect(result.remediation?.script).not.toContain(`${A}:`);
     expect(fake.published).toHaveLength(1);
-    const email = JSON.parse(fake.published[0]?.Message ?? '{}').default as string;
+    const email = JSON.parse(fake.published[0]?.Message ?? '{}').email as string;
     expect(email).toContain(B);
     expect(email).toContain('https://s3.console.aws.amazon.com/s3/buckets/b-drift?region=eu-west-1');
   });
@@ -127,7 +127,7 @@ describe('the hub check', () => {
     expect(result.reason).toContain('AccessDenied');
     expect(fake.requests.filter((r) => r.operation === 'GetBucketVersioning')).toHaveLength(0);
     expect(fake.published).toHaveLength(1);
-    const email = JSON.parse(fake.published[0]?.Message ?? '{}').default as string;
+    const email = JSON.parse(fake.published[0]?.Message ?? '{}').email as string;
     expect(email).toContain(D);
     expect(email).toContain('mfa-delete-guard-spoke');
   });
@@ -201,7 +201,7 @@ describe('the org sweep', () => {
     expect(fake.published[0]?.Subject).toBe(
       '[CRITICAL] S3 MFA delete org sweep: 3 in drift, 1 account not covered',
     );
-    const email = JSON.parse(fake.published[0]?.Message ?? '{}').default as string;
+    const email = JSON.parse(fake.published[0]?.Message ?? '{}').email as string;
     expect(email).toContain('Swept 7 buckets in 3 of 4 accounts');
     expect(email).toContain('ACCOUNTS: 4 (3 checked, 1 not covered)');
     expect(email).toMatch(new RegExp(`NOT COVERED \\(1\\)[^\\n]*\\n  ${D}  could not assume the spoke role`));
@@ -211,6 +211,17 @@ describe('the org sweep', () => {
     // Each bucket's script is in its own account's name.
     expect(report.results[0]?.remediation?.script).toContain(`arn:aws:iam::${B}:root`);
     expect(report.results[1]?.remediation?.script).toContain(`arn:aws:iam::${C}:root`);
+    // The machine copy carries the coverage, so that the Slack notifier shows the accounts not covered.
+    const { classifyTopicMessage } = await import('../../lib/domain/topicMessage');
+    const { slackDigest } = await import('../../lib/channels/slack/digest');
+    const machine = JSON.parse(fake.published[0]?.Message ?? '{}').default as string;
+    const message = classifyTopicMessage(fake.published[0]?.Subject, machine);
+    expect(message.kind).toBe('digest');
+    if (message.kind !== 'digest') return;
+    expect(message.digest.org?.accounts.filter((a) => !a.covered).map((a) => a.account)).toEqual([D]);
+    const slack = JSON.stringify(slackDigest(message.digest));
+    expect(slack).toContain('S3 MFA delete org sweep: 3 in drift, 1 account not covered');
+    expect(slack).toContain(`Accounts not covered (1 of 4):*\\n${D}: could not assume the spoke role`);
     console.log(`--- org digest of the test run ---\n${email}`);
   });
 
@@ -268,7 +279,7 @@ describe('the org sweep fanned out, one page message per account', () => {
     expect(fake.published[0]?.Subject).toBe(
       '[CRITICAL] S3 MFA delete org sweep: 3 in drift, 1 account not covered',
     );
-    const email = JSON.parse(fake.published[0]?.Message ?? '{}').default as string;
+    const email = JSON.parse(fake.published[0]?.Message ?? '{}').email as string;
     expect(email).toContain('Swept 7 buckets in 3 of 4 accounts');
     expect(email).toMatch(new RegExp(`NOT COVERED \\(1\\)[^\\n]*\\n  ${D}  could not assume the spoke role`));
     // Rebuilt from the stored pages in each member's name.
