@@ -1,4 +1,4 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 
@@ -27,9 +27,13 @@ export class S3ClientPool {
 
   /**
    * maxSockets: the SDK's agent allows 50 by default, which would cap a sweep's concurrency; 256 is the
-   * sweep's maximum. Sockets are opened only as requests need them.
+   * sweep's maximum. Sockets are opened only as requests need them. `credentials`: another account's
+   * (a hub reading a spoke through its role); absent, the default chain's.
    */
-  constructor(private readonly maxSockets = 256) {}
+  constructor(
+    private readonly maxSockets = 256,
+    private readonly credentials?: S3ClientConfig['credentials'],
+  ) {}
 
   get(region: string): S3Client {
     let client = this.clients.get(region);
@@ -40,6 +44,7 @@ export class S3ClientPool {
         region,
         followRegionRedirects: true,
         ...retry,
+        ...(this.credentials && { credentials: this.credentials }),
         requestHandler: { ...retry.requestHandler, httpAgent: agent, httpsAgent: agent },
       });
       this.clients.set(region, client);
