@@ -37,24 +37,21 @@ export interface Hub {
   organizations: () => OrganizationsClient;
 }
 
-/** The deps of one member account: S3 through its spoke role, results and scripts in its name. */
+/**
+ * The deps of one member account: S3 through its spoke role, results and scripts in its name; everything else
+ * (topic, signing, bus, de-dup, log) is the hub's. Property descriptors are copied so that the hub's lazy
+ * clients stay lazy, and a dependency added to GuardDeps later reaches member checks without a change here.
+ */
 export function memberDeps(deps: GuardDeps, account: string, s3: S3ClientPool): GuardDeps {
-  return {
-    s3,
-    account,
-    config: memberConfig(deps.config),
-    publish: deps.publish,
-    homeRegion: deps.homeRegion,
-    get sns() {
-      return deps.sns;
+  return Object.defineProperties(
+    {},
+    {
+      ...Object.getOwnPropertyDescriptors(deps),
+      s3: { value: s3, enumerable: true },
+      account: { value: account, enumerable: true },
+      config: { value: memberConfig(deps.config), enumerable: true },
     },
-    get eventBridge() {
-      return deps.eventBridge;
-    },
-    ...(deps.now && { now: deps.now }),
-    ...(deps.log && { log: deps.log }),
-    ...(deps.dedupe && { dedupe: deps.dedupe }),
-  };
+  ) as GuardDeps;
 }
 
 /**

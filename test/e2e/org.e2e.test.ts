@@ -29,6 +29,7 @@ import { startFakeAws, type FakeAws } from '../support/fakeAws';
 import { createSweepRunTable, startMoto, type Moto } from '../support/moto';
 import { loadEvent } from '../support/scenarios';
 import { createQueue, drainQueue, motoClients, REGION, type Queue } from './support/motoClients';
+import { createSigningKey, type SigningKey } from './support/signingKey';
 import {
   CHECK_FUNCTION,
   codeDir,
@@ -45,6 +46,7 @@ let packageDir: string;
 let moto: Moto;
 let fake: FakeAws;
 let alerts: Queue;
+let signingKey: SigningKey;
 let clients: ReturnType<typeof motoClients>;
 let accounts: { B: string; C: string; D: string; E: string };
 type Fn = 'check' | 'sweep' | 'sweepPage' | 'fannedSweep';
@@ -137,6 +139,8 @@ beforeAll(async () => {
 
   pages = await createQueue(clients.sqs, 'mfa-delete-guard-prod-sweep-pages');
   await createSweepRunTable(clients.dynamodb, RUN_TABLE);
+  // The hub signs what it publishes, with the stack's HMAC key (made in moto's KMS).
+  signingKey = await createSigningKey(moto);
   const template = loadTemplate(packageDir);
   const fnOf = (key: string, fanOut = false) => {
     const fn = lambdaFunction(template, key);
@@ -147,6 +151,7 @@ beforeAll(async () => {
       region: REGION,
       resolvedEnvironment: {
         ALERT_TOPIC_ARN: topic.TopicArn as string,
+        ALERT_SIGNING_KEY_ARN: signingKey.arn,
         EVENT_BUS_NAME: 'default',
         SWEEP_RUN_TABLE: fanOut ? RUN_TABLE : '',
         SWEEP_QUEUE_URL: fanOut ? pages.url : '',
@@ -197,6 +202,7 @@ describe('the packaged hub check', () => {
     const [alert, ...more] = await published();
     expect(more).toEqual([]);
     expect(alert?.Subject).toContain('e2e-b-drift');
+    await expect(signingKey.check(alert!.Message)).resolves.toEqual({ verdict: 'genuine' });
     const email = emailOf(alert);
     expect(email).toContain(accounts.B);
     expect(email).toContain(`arn:aws:iam::${accounts.B}:root`);

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { SpokeSessions, RENEW_BEFORE_EXPIRY_MS } from '../../lib/aws/spokeSessions';
-import { ConfigError } from '../../lib/domain/config';
+import { ConfigError, guardConfigFromEnv } from '../../lib/domain/config';
 import { isMember, orgConfigFromEnv, orgDigestLines, spokeRoleArn } from '../../lib/domain/org';
+import { S3ClientPool } from '../../lib/aws/clients';
+import type { GuardDeps } from '../../lib/guard';
+import { memberDeps } from '../../lib/org/hub';
 
 describe('orgConfigFromEnv', () => {
   it('is standalone without ORG_MODE', () => {
@@ -122,5 +125,34 @@ describe('SpokeSessions', () => {
     expect(await sessions.access('222233334444')).toMatchObject({ ok: false, kind: 'fault' });
     fail = undefined;
     expect(await sessions.access('222233334444')).toMatchObject({ ok: true });
+  });
+});
+
+describe('memberDeps', () => {
+  it('keeps every hub dependency (signing included) and its lazy clients lazy; only S3, account and config change', () => {
+    let snsBuilt = 0;
+    const hubS3 = new S3ClientPool();
+    const memberS3 = new S3ClientPool();
+    const mac = { generate: async () => 'mac', verify: async () => true };
+    const hub = {
+      s3: hubS3,
+      get sns() {
+        snsBuilt++;
+        return undefined;
+      },
+      mac,
+      config: guardConfigFromEnv({}),
+      publish: { topicArn: 'arn:aws:sns:eu-west-1:111122223333:t', eventSource: 'mfa-delete-guard' },
+      homeRegion: 'eu-west-1',
+      account: '111122223333',
+    } as unknown as GuardDeps;
+    const member = memberDeps(hub, '222233334444', memberS3);
+    expect(snsBuilt).toBe(0);
+    expect(member.mac).toBe(mac);
+    expect(member.s3).toBe(memberS3);
+    expect(member.account).toBe('222233334444');
+    expect(member.publish).toBe(hub.publish);
+    void member.sns;
+    expect(snsBuilt).toBe(1);
   });
 });
