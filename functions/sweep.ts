@@ -9,11 +9,13 @@ import {
   fanOutFromEnv,
   lazy,
   lambdaWiring,
+  orgInlineMaxAccountsFromEnv,
   seeAllFromEnv,
   sweepConcurrencyFromEnv,
   withTagging,
 } from '../lib/runtime/wiring';
 import { createSweepRunner } from '../lib/sweep';
+import { orgSweepRunner, runHubInvocation } from '../lib/org/hub';
 
 const wiring = lambdaWiring(logger);
 const fanOut = lazy(() => fanOutFromEnv(process.env));
@@ -27,7 +29,27 @@ const seeAll = seeAllFromEnv(process.env);
  * SWEEP_INLINE_MAX_BUCKETS fan out to the sweepPage function.
  */
 export const sweepHandler = async (event: unknown, context: Context): Promise<Report> => {
+  const options = await wiring.invocationOptions(context, 'sweep');
+  const hub = await wiring.hub();
   const fan = await fanOut();
+  if (hub) {
+    // Organization mode: every account through its spoke role, one org digest; past a few accounts, one
+    // page message per account (the run ID from the scheduled event, as below).
+    const inlineMaxAccounts = orgInlineMaxAccountsFromEnv(process.env);
+    const sweep = orgSweepRunner(hub, {
+      keep: 'attention',
+      concurrency,
+      ...(fan && { fanOut: { ...fan, runId: sweepRunId(event), inlineMaxAccounts } }),
+    });
+    return checkInvocation(
+      event,
+      await wiring.deps(context, options),
+      sweep,
+      logger,
+      options,
+      (inv, deps, s) => runHubInvocation(inv, deps, hub, s),
+    );
+  }
   // The run ID comes from the scheduled event, so that Lambda's retry of the same event finds its run.
   const sweep = createSweepRunner({
     keep: 'attention',
@@ -35,7 +57,6 @@ export const sweepHandler = async (event: unknown, context: Context): Promise<Re
     seeAll,
     ...(fan && { fanOut: fanOutHook(fan, sweepRunId(event)) }),
   });
-  const options = await wiring.invocationOptions(context, 'sweep');
   return checkInvocation(event, withTagging(await wiring.deps(context, options)), sweep, logger, options);
 };
 

@@ -31,11 +31,17 @@ export const sweepPageHandler = async (event: SQSEvent, context: Context): Promi
   const fan = await fanOut();
   if (!fan) throw new Error('SWEEP_RUN_TABLE and SWEEP_QUEUE_URL must be set for the sweep page worker');
   const deps = withTagging(await wiring.deps(context));
+  // Organization mode: a page may be a whole member account, read through its spoke role.
+  const hub = await wiring.hub();
   const page = async (record: SQSRecord): Promise<void> => {
     try {
       const message = parseQueueMessage(record.body);
       if ('watch' in message) return await runDeadlineWatch(message, deps, fan.store);
-      const report = await runSweepPage(message, deps, fan.store, { concurrency, seeAll });
+      const report = await runSweepPage(message, deps, fan.store, {
+        concurrency,
+        seeAll,
+        ...(hub && { hub }),
+      });
       logger.info('sweep page done', { ...report });
     } catch (err) {
       logger.error('sweep page failed; SQS will redeliver it', {

@@ -4,7 +4,7 @@
 import { ALERTING_STATUSES } from './domain/decide';
 import { driftEventEntry } from './domain/driftEvent';
 import { digestPublication } from './channels/publish';
-import { worstFirst, type StatusCounts } from './domain/digest';
+import { worstFirst, type StatusCounts, type SweepSummary } from './domain/digest';
 import { CLI_FROM_CHECKOUT, seeAllText, sweepInvokeCommand } from './domain/seeAll';
 import type { Invocation } from './domain/parseInvocation';
 import type { CheckResult, Report } from './domain/types';
@@ -24,6 +24,7 @@ import {
   type SweepRunner,
 } from './guard';
 import type { CompactResult } from './domain/compactResult';
+import type { AccountOutcome } from './domain/org';
 
 /** Buckets checked at once. Each check is 1–3 small S3 calls; adaptive retry slows down on throttling. */
 // The default keeps one core below saturation at S3's usual latency (`npm run bench` measures it); raise it
@@ -96,6 +97,8 @@ export interface SweepSummaryReport {
   driftEvents: number;
   /** Present when the sweep was handed to page workers: they send the digest once every page is checked. */
   fanOut?: { runId: string; pageCount: number };
+  /** An org sweep (organization mode): every account, checked or named with why it was not. */
+  org?: { accounts: AccountOutcome[] };
 }
 
 export interface SweepReport extends Report {
@@ -228,9 +231,10 @@ export function expandCompact(
 export async function deliverSweep(
   outcome: SweepOutcome,
   deps: GuardDeps,
-  ctx: { dryRun: boolean; startedAt: string; finishedAt: string; seeAll?: string },
+  ctx: { dryRun: boolean; startedAt: string; finishedAt: string; seeAll?: string; org?: SweepSummary['org'] },
 ): Promise<Pick<SweepSummaryReport, 'digest' | 'driftEvents'>> {
   const digest = digestPublication({
+    ...(ctx.org && { org: ctx.org }),
     account: deps.account,
     startedAt: ctx.startedAt,
     finishedAt: ctx.finishedAt,

@@ -11,6 +11,8 @@
 // The same alarms osls adds from alarms.cjs, so that the topic policy names every one of them.
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS file osls loads, like this one
 const alarmsOf = require('./alarms.cjs');
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- likewise: the hub's alarms (orgMode=hub only)
+const orgResourcesOf = require('./org.cjs');
 
 // IAM role names and paths (https://docs.aws.amazon.com/IAM/latest/APIReference/API_Role.html), without commas,
 // which separate the names in alertAdminRoles.
@@ -54,9 +56,11 @@ module.exports = async (options) => {
   // Those of alarms.cjs, and the alarms other files define that also notify the alert topic (the template tests
   // check that this list is every alarm whose actions name the topic).
   const { Resources: alarms } = await alarmsOf(options);
+  const { Resources: orgResources = {} } = await orgResourcesOf(options);
+  const orgAlarms = Object.entries(orgResources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm');
   const otherAlarms = [['DigestHeartbeatAlarm', 'IsSweepRegion']]; // resources/guard-watch.yml
   const alarmArns = [
-    ...Object.entries(alarms).map(([id, alarm]) => onlyIf(alarm.Condition, arnOf(id))),
+    ...[...Object.entries(alarms), ...orgAlarms].map(([id, alarm]) => onlyIf(alarm.Condition, arnOf(id))),
     ...otherAlarms.map(([id, condition]) => onlyIf(condition, arnOf(id))),
   ];
 

@@ -11,6 +11,9 @@ module.exports = async ({ resolveVariable }) => {
   // "A central topic and bus"); with the latter, the key that encrypts it, if any.
   const topic = await resolveVariable('param:alertTopicArn');
   const topicKey = String((await resolveVariable('param:alertTopicKeyArn')) ?? '').trim();
+  // Organization mode (resources/org.cjs): undefined in a standalone deployment, which stays as it was.
+  const { hubParams, hubRoleName } = await import('./org.cjs');
+  const hub = await hubParams(resolveVariable);
   const sub = (text) => ({ 'Fn::Sub': text });
   const arnOf = (id) => ({ 'Fn::GetAtt': [id, 'Arn'] });
   const allow = (Action, Resource, Condition) => ({
@@ -87,6 +90,7 @@ module.exports = async ({ resolveVariable }) => {
     Type: 'AWS::IAM::Role',
     ...(more.Condition && { Condition: more.Condition }),
     Properties: {
+      ...(more.RoleName && { RoleName: more.RoleName }),
       ...(Description && { Description }),
       AssumeRolePolicyDocument: {
         Version: '2012-10-17',
@@ -109,6 +113,37 @@ module.exports = async ({ resolveVariable }) => {
     ],
   });
 
+  // A hub's check and sweep read member accounts through their spoke roles: only roles of that name, and
+  // only inside the organization (aws:ResourceOrgID, the organization of the role being assumed). The
+  // role names are fixed so that each spoke can trust exactly these two roles.
+  const hubPolicies = (fn, extra = []) =>
+    hub
+      ? {
+          RoleName: hubRoleName(service, stage, fn),
+          policies: [
+            {
+              PolicyName: `${fn}-spokes`,
+              PolicyDocument: {
+                Version: '2012-10-17',
+                Statement: [
+                  allow('sts:AssumeRole', sub(`arn:\${AWS::Partition}:iam::*:role/${hub.spokeRoleName}`), {
+                    StringEquals: { 'aws:ResourceOrgID': hub.organizationId },
+                  }),
+                  ...extra,
+                ],
+              },
+            },
+          ],
+        }
+      : { policies: [] };
+  const checkHub = hubPolicies('check');
+  const sweepPageHub = hubPolicies('sweepPage');
+  // ListAccounts supports no resource scoping; it is needed only when no account list is given.
+  const sweepHub = hubPolicies(
+    'sweep',
+    hub && !hub.accounts.length ? [allow('organizations:ListAccounts', '*')] : [],
+  );
+
   return {
     Resources: {
       CheckRole: role(
@@ -122,7 +157,9 @@ module.exports = async ({ resolveVariable }) => {
           onFailureTo('CheckDeadLetterQueue'),
         ],
         {
+          ...(checkHub.RoleName && { RoleName: checkHub.RoleName }),
           policies: [
+            ...checkHub.policies,
             // Powertools idempotency records, only when the dedupe table exists.
             policyIf('HasDedupeTable', 'check-dedupe', [
               allow(
@@ -147,7 +184,9 @@ module.exports = async ({ resolveVariable }) => {
           onFailureTo('CheckDeadLetterQueue'),
         ],
         {
+          ...(sweepHub.RoleName && { RoleName: sweepHub.RoleName }),
           policies: [
+            ...sweepHub.policies,
             // The planner of a fanned-out sweep, where the queue and table exist.
             policyIf('IsSweepRegion', 'sweep-fanout-planner', [
               allow('sqs:SendMessage', arnOf('SweepPageQueue')), // SendMessageBatch is authorised as SendMessage
@@ -179,7 +218,12 @@ module.exports = async ({ resolveVariable }) => {
             arnOf('SweepRunTable'),
           ),
         ],
-        { Condition: 'IsSweepRegion' },
+        {
+          Condition: 'IsSweepRegion',
+          // A hub's page worker sweeps a whole member account per message.
+          ...(sweepPageHub.RoleName && { RoleName: sweepPageHub.RoleName }),
+          policies: sweepPageHub.policies,
+        },
       ),
       // Only with HasSlackWebhook (resources/slack.yml): the only role that may read the webhook URL.
       SlackNotifierRole: role(

@@ -41,6 +41,19 @@ AWS_REGION=eu-west-1 npx serverless package --stage prod --region eu-west-1 --pa
   --param=alertTopicKeyArn=arn:aws:kms:us-east-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab \
   --param=eventBusName=arn:aws:events:us-east-1:444455556666:event-bus/security
 
+# Organization mode (docs/organization.md): the same service packaged as a hub, and the spoke template.
+# Packaged first: `serverless package` empties .serverless/, wherever --package points.
+hub_dir="$out_dir-hub"
+hub_template="$hub_dir/cloudformation-template-update-stack.json"
+spoke_template=spoke/template.yml
+hub_params=(
+  --param=alertEmail=secops@example.com
+  --param=sweepRegion=eu-west-1
+  --param=orgMode=hub
+  --param=organizationId=o-exampleorg1
+)
+AWS_REGION=eu-west-1 npx serverless package --stage prod --region eu-west-1 --package "$hub_dir" "${hub_params[@]}"
+
 started=$(date +%s%N)
 AWS_REGION=eu-west-1 npx serverless package --stage prod --region eu-west-1 --package "$out_dir" "${params[@]}"
 elapsed_ms=$(( ($(date +%s%N) - started) / 1000000 ))
@@ -49,11 +62,12 @@ for zip in "$out_dir"/*.zip; do
   echo "artifact: $(basename "$zip") $(wc -c <"$zip") bytes"
 done
 
-for t in "$template" "$central_template"; do
+for t in "$template" "$central_template" "$hub_template" "$spoke_template"; do
   echo "cfn-lint $(cfn-lint --version | awk '{print $2}') over $t"
   cfn-lint --regions "${lint_regions[@]}" "${ignored_checks[@]}" -- "$t"
 done
 echo "cfn-lint: no errors, no warnings"
 
 # shellcheck disable=SC2086
-TEMPLATE_PATH="$template" CENTRAL_TEMPLATE_PATH="$central_template" npm run --silent test:template -- ${VITEST_EXTRA_ARGS:-}
+TEMPLATE_PATH="$template" CENTRAL_TEMPLATE_PATH="$central_template" HUB_TEMPLATE_PATH="$hub_template" \
+  SPOKE_TEMPLATE_PATH="$spoke_template" npm run --silent test:template -- ${VITEST_EXTRA_ARGS:-}

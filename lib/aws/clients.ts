@@ -1,4 +1,4 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 
@@ -35,14 +35,19 @@ export class S3ClientPool {
   private readonly clients = new Map<string, S3Client>();
   private readonly maxSockets: number;
   private readonly forcePathStyle: boolean;
+  private readonly credentials: S3ClientConfig['credentials'] | undefined;
 
   /**
    * maxSockets: the SDK's agent allows 50 by default, which would cap a sweep's concurrency; 256 is the
-   * sweep's maximum. Sockets are opened only as requests need them.
+   * sweep's maximum. Sockets are opened only as requests need them. `credentials`: another account's
+   * (a hub reading a spoke through its role); absent, the default chain's.
    */
-  constructor(opts: { maxSockets?: number; forcePathStyle?: boolean } = {}) {
+  constructor(
+    opts: { maxSockets?: number; forcePathStyle?: boolean; credentials?: S3ClientConfig['credentials'] } = {},
+  ) {
     this.maxSockets = opts.maxSockets ?? 256;
     this.forcePathStyle = opts.forcePathStyle ?? hasCustomS3Endpoint(process.env);
+    this.credentials = opts.credentials;
   }
 
   get(region: string): S3Client {
@@ -56,6 +61,7 @@ export class S3ClientPool {
         followRegionRedirects: false,
         ...(this.forcePathStyle && { forcePathStyle: true }),
         ...retry,
+        ...(this.credentials && { credentials: this.credentials }),
         requestHandler: { ...retry.requestHandler, httpAgent: agent, httpsAgent: agent },
       });
       this.clients.set(region, client);

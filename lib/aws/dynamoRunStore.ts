@@ -122,6 +122,8 @@ export class DynamoRunStore implements RunStore {
                   counts: page.counts,
                   attention: packCompact(page.attention),
                   checkedAt: page.checkedAt,
+                  ...(page.account && { account: page.account }),
+                  ...(page.notCovered && { notCovered: page.notCovered }),
                   expiration: this.expiration(),
                 },
                 ConditionExpression: 'attribute_not_exists(pk)',
@@ -252,6 +254,8 @@ export class DynamoRunStore implements RunStore {
           counts: (item.counts ?? {}) as StatusCounts,
           attention: unpackCompact(item.attention as Uint8Array),
           checkedAt: String(item.checkedAt),
+          ...(item.account !== undefined && { account: String(item.account) }),
+          ...(item.notCovered !== undefined && { notCovered: String(item.notCovered) }),
         };
       }
       start = out.LastEvaluatedKey;

@@ -1,7 +1,13 @@
 // The guard's one SNS publish per message: each SNS-delivered channel's rendering under its protocol key
 // (`MessageStructure: "json"`), within SNS's 256 KB message limit.
 // https://docs.aws.amazon.com/sns/latest/api/API_Publish.html
-import { bucketSection, worstFirst, worstSeverity, type SweepSummary } from '../domain/digest';
+import {
+  bucketSection,
+  digestSeverity,
+  worstFirst,
+  worstSeverity,
+  type SweepSummary,
+} from '../domain/digest';
 import { SNS_MESSAGE_BUDGET } from '../domain/snsMessage';
 import type { DigestMessage, TopicMessage } from '../domain/topicMessage';
 import type { SnsProtocolKey } from './channel';
@@ -70,7 +76,8 @@ export function digestPublication(
     finishedAt: s.finishedAt,
     total: s.total,
     counts: s.counts,
-    severity: worstSeverity(sorted),
+    severity: digestSeverity(worstSeverity(sorted), s.org),
+    ...(s.org && { org: s.org }),
     attention: sorted.slice(0, k),
     scripts: k,
     leftOut: sorted.length - k,

@@ -5,6 +5,7 @@ import { SEVERITY_RANK } from './decide';
 import { headline } from './alertText';
 import { snsSubject } from './snsMessage';
 import { cleanText } from './text';
+import type { AccountOutcome } from './org';
 import type { CheckResult, Severity, Status } from './types';
 
 /** Display order of the counts; a Record so that a new status cannot be forgotten here. */
@@ -36,6 +37,22 @@ export interface SweepSummary {
   attention: CheckResult[];
   /** Where the full list can be seen, for the "left out" note. */
   seeAll?: string;
+  /** An org sweep (organization mode): every account, checked or named with why not (lib/domain/org.ts). */
+  org?: OrgCoverage;
+}
+
+/** An org sweep's coverage, as the digest carries it. */
+export interface OrgCoverage {
+  accounts: AccountOutcome[];
+}
+
+/** How many accounts an org sweep could not check. */
+export const notCoveredCount = (org: OrgCoverage | undefined): number =>
+  org ? org.accounts.filter((a) => !a.covered).length : 0;
+
+/** An account nobody checked is at least as worrying as a bucket nobody could read (medium). */
+export function digestSeverity(worst: Severity, org: OrgCoverage | undefined): Severity {
+  return notCoveredCount(org) && SEVERITY_RANK[worst] < SEVERITY_RANK.medium ? 'medium' : worst;
 }
 
 /** Drift before unverified, then most severe first, then by name so the order is stable. */
@@ -65,21 +82,27 @@ export const countedStatuses = (counts: StatusCounts): Status[] =>
     .sort((a, b) => STATUS_ORDER[a] - STATUS_ORDER[b])
     .filter((s) => (counts[s] ?? 0) > 0);
 
-/** "2 in drift, 1 unverified" or "all 42 buckets OK". */
-export function verdict(s: Pick<SweepSummary, 'counts' | 'total'>): string {
+/** "2 in drift, 1 unverified" or "all 42 buckets OK"; an org sweep adds "3 accounts not covered". */
+export function verdict(s: Pick<SweepSummary, 'counts' | 'total' | 'org'>): string {
   const drift = s.counts.drift ?? 0;
   const unverified = s.counts.unverified ?? 0;
-  if (!drift && !unverified) return `all ${n(s.total)} buckets OK`;
+  const missing = notCoveredCount(s.org);
+  const accounts = missing ? `, ${n(missing)} account${missing > 1 ? 's' : ''} not covered` : '';
+  if (!drift && !unverified) return `all ${n(s.total)} buckets OK${accounts}`;
   return [drift && `${n(drift)} in drift`, unverified && `${n(unverified)} unverified`]
     .filter(Boolean)
-    .join(', ');
+    .join(', ')
+    .concat(accounts);
 }
 
+/** "sweep", or "org sweep" for organization mode's. */
+export const sweepName = (s: Pick<SweepSummary, 'org'>): string => (s.org ? 'org sweep' : 'sweep');
+
 export function digestSubject(
-  s: Pick<SweepSummary, 'account' | 'counts' | 'total'> & { severity: Severity },
+  s: Pick<SweepSummary, 'account' | 'counts' | 'total' | 'org'> & { severity: Severity },
 ): string {
   return snsSubject(
-    `[${s.severity.toUpperCase()}] S3 MFA delete sweep: ${verdict(s)}${s.account ? ` (${s.account})` : ''}`,
+    `[${s.severity.toUpperCase()}] S3 MFA delete ${sweepName(s)}: ${verdict(s)}${s.account ? ` (${s.account})` : ''}`,
   );
 }
 

@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import { looksLikeAlarm, parseAlarmNotification, type AlarmNotification } from './alarmNotification';
 import { SEVERITY_RANK } from './decide';
+import type { OrgCoverage } from './digest';
 import { cleanText } from './text';
 import { SEVERITIES, STATUSES, type CheckResult, type Severity, type Status } from './types';
 
@@ -45,6 +46,8 @@ export interface DigestMessage {
   leftOut: number;
   /** Where every bucket can be seen: commands that work where the reader is. */
   seeAll: string;
+  /** An org sweep (organization mode): every account, with its counts or why it was not checked. */
+  org?: OrgCoverage;
 }
 
 /** A synthetic message that proves every channel delivers; it describes no bucket and carries no script. */
@@ -159,6 +162,21 @@ const machineDigest = z.object({
   scripts: z.number().int().nonnegative(),
   leftOut: z.number().int().nonnegative(),
   seeAll: z.string(),
+  org: z
+    .object({
+      accounts: z.array(
+        z.discriminatedUnion('covered', [
+          z.object({
+            account: z.string(),
+            covered: z.literal(true),
+            total: z.number().int().nonnegative(),
+            counts: z.partialRecord(status, z.number().int().nonnegative()),
+          }),
+          z.object({ account: z.string(), covered: z.literal(false), reason: z.string() }),
+        ]),
+      ),
+    })
+    .optional(),
 });
 
 const machineTest = z.object({

@@ -3,13 +3,16 @@
 import type { StatusCounts } from '../domain/digest';
 import type { BucketPage } from '../aws/listBuckets';
 import type { GuardDeps } from '../guard';
-import { checkBuckets } from '../sweep';
+import { checkBuckets, type SweepOutcome } from '../sweep';
+import { sweepAccount, type Hub } from '../org/hub';
 import { completeRun, type CompletionReport } from './completion';
-import { pageDigest, type PageMessage, type RunStore, type WatchMessage } from './types';
+import { messageDigest, type PageMessage, type PageRecord, type RunStore, type WatchMessage } from './types';
 
 export interface PageWorkerOptions {
   concurrency?: number;
   seeAll?: string;
+  /** Organization mode: a page that names an account is that whole account, read through its spoke role. */
+  hub?: Hub;
 }
 
 export interface PageWorkerReport {
@@ -28,18 +31,33 @@ export async function runSweepPage(
   store: RunStore,
   opts: PageWorkerOptions = {},
 ): Promise<PageWorkerReport> {
-  const digest = pageDigest(message.buckets);
+  const digest = messageDigest(message);
   // A page the planner did not plan costs no S3 call: refused before its buckets are checked. recordPage
   // checks the plan again, atomically with the write.
   if (!(await store.admitPage(message.runId, message.page, digest))) return refused(message, deps);
   async function* onePage(): AsyncGenerator<BucketPage> {
     yield { buckets: message.buckets };
   }
-  const outcome = await checkBuckets(onePage(), deps, {
-    concurrency: opts.concurrency,
-    keep: 'attention',
-    compact: true,
-  });
+  let org: Pick<PageRecord, 'account' | 'notCovered'> = {};
+  let outcome: SweepOutcome;
+  if (message.account !== undefined) {
+    if (!opts.hub) throw new Error('this page names an account, but the function is not an organization hub');
+    const target = { account: message.account, state: message.accountState ?? 'ACTIVE' };
+    const swept = await sweepAccount(target, deps, opts.hub, {
+      concurrency: opts.concurrency,
+      compact: true,
+    });
+    outcome = swept.outcome;
+    org = swept.account.covered
+      ? { account: message.account }
+      : { account: message.account, notCovered: swept.account.reason };
+  } else {
+    outcome = await checkBuckets(onePage(), deps, {
+      concurrency: opts.concurrency,
+      keep: 'attention',
+      compact: true,
+    });
+  }
   const checkedAt = (deps.now ? deps.now() : new Date()).toISOString();
   const stored = await store.recordPage(
     message.runId,
@@ -49,6 +67,7 @@ export async function runSweepPage(
       counts: outcome.counts,
       attention: outcome.compact ?? [],
       checkedAt,
+      ...org,
     },
     digest,
   );

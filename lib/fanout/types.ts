@@ -22,6 +22,10 @@ export interface PageMessage {
   page: number;
   pageCount?: number;
   buckets: ListedBucket[];
+  /** Organization mode: this page is a whole member account, swept through its spoke role (`buckets` empty). */
+  account?: string;
+  /** With `account`: its state when it is not ACTIVE, so the worker records it as not covered. */
+  accountState?: string;
 }
 
 const PageMessageSchema = z.strictObject({
@@ -31,6 +35,14 @@ const PageMessageSchema = z.strictObject({
   buckets: z.array(
     z.strictObject({ name: z.string().min(1).max(1024), region: z.string().max(64).optional() }),
   ),
+  account: z
+    .string()
+    .regex(/^\d{12}$/)
+    .optional(),
+  accountState: z
+    .string()
+    .regex(/^[A-Z_]{1,40}$/)
+    .optional(),
 });
 
 export function parsePageMessage(body: string): PageMessage {
@@ -69,6 +81,17 @@ export function pageDigest(buckets: ListedBucket[]): string {
     .digest('base64url');
 }
 
+/**
+ * The digest of a page message: its buckets' for a page of buckets; in organization mode, the account it
+ * names and its state, so that a planned index cannot be pointed at another account.
+ */
+export function messageDigest(m: Pick<PageMessage, 'buckets' | 'account' | 'accountState'>): string {
+  if (m.account === undefined) return pageDigest(m.buckets);
+  return createHash('sha256')
+    .update(JSON.stringify(['account', m.account, m.accountState ?? null]))
+    .digest('base64url');
+}
+
 export interface RunRecord {
   runId: string;
   startedAt: string;
@@ -86,6 +109,10 @@ export interface PageRecord {
   counts: StatusCounts;
   attention: CompactResult[];
   checkedAt: string;
+  /** Organization mode: the member account this page swept. */
+  account?: string;
+  /** Organization mode: why that account could not be checked. */
+  notCovered?: string;
 }
 
 /** Where a run and its pages are kept (DynamoDB in the stack; an in-memory double is easy to write). */

@@ -10,8 +10,10 @@ export async function checkInvocation(
   sweep: SweepRunner,
   logger: Pick<Logger, 'info'>,
   options: InvocationOptions = {},
+  /** How the parsed invocation runs: a hub (organization mode) checks a member's record in that account. */
+  run: typeof runInvocation = runInvocation,
 ): Promise<Report> {
-  const report = await runInvocation(parseInvocation(event, options), deps, sweep);
+  const report = await run(parseInvocation(event, options), deps, sweep);
   for (const r of report.results) {
     logger.info('bucket checked', {
       bucket: r.bucket,

@@ -24,6 +24,8 @@ import { seeAllText } from '../domain/seeAll';
 import type { GuardConfig } from '../domain/types';
 import { DEFAULT_INLINE_MAX_BUCKETS, type FanOut } from '../fanout/types';
 import type { GuardDeps, Log } from '../guard';
+import { DEFAULT_ORG_INLINE_MAX_ACCOUNTS, isMember } from '../domain/org';
+import type { Hub } from '../org/hub';
 
 export type Env = Record<string, string | undefined>;
 
@@ -194,6 +196,38 @@ export async function fanOutFromEnv(env: Env): Promise<FanOut | undefined> {
   };
 }
 
+/**
+ * Organization mode (ORG_MODE=hub, docs/organization.md): the hub's settings, its spoke sessions and its
+ * Organizations client. Standalone (no ORG_MODE): undefined, and none of their SDK code is loaded.
+ */
+export async function hubFromEnv(env: Env): Promise<Hub | undefined> {
+  const { orgConfigFromEnv, spokeRoleArn } = await import('../domain/org');
+  const org = orgConfigFromEnv(env);
+  if (!org) return undefined;
+  const [{ SpokeSessions }, { OrganizationsClient }, { clientDefaults }] = await Promise.all([
+    import('../aws/spokeSessions'),
+    import('@aws-sdk/client-organizations'),
+    import('../aws/clients'),
+  ]);
+  const region = regionFromEnv(env);
+  return {
+    org,
+    sessions: new SpokeSessions({
+      roleArn: (account) => spokeRoleArn(org, account, region),
+      sessionName: 'mfa-delete-guard-hub',
+      stsRegion: region,
+    }),
+    // Organizations is a global service; the SDK resolves its one endpoint from any Region of the partition.
+    organizations: lazy(() => new OrganizationsClient({ region, ...clientDefaults })),
+  };
+}
+
+/** ORG_INLINE_MAX_ACCOUNTS: an org sweep over more accounts fans out, one page message per account. */
+export function orgInlineMaxAccountsFromEnv(env: Env): number {
+  const n = Number(env.ORG_INLINE_MAX_ACCOUNTS?.trim() || NaN);
+  return Number.isInteger(n) && n >= 0 ? n : DEFAULT_ORG_INLINE_MAX_ACCOUNTS;
+}
+
 /** The sweep's concurrency from SWEEP_CONCURRENCY; unset or not a number: the sweep's default. */
 export const sweepConcurrencyFromEnv = (env: Env): number | undefined =>
   Number(env.SWEEP_CONCURRENCY) || undefined;
@@ -279,7 +313,10 @@ export function lambdaWiring(logger: Log & DedupeLog, env: Env = process.env) {
       throw err;
     });
   };
+  const hub = lazy(() => hubFromEnv(env));
   return {
+    /** The hub of organization mode, or undefined (standalone). */
+    hub,
     /**
      * How a handler reads its input: which account and Regions a CloudTrail record must come from, the cap on
      * a manual call's buckets, and whether this function sweeps (`check` refuses, naming the sweep function).
@@ -290,8 +327,15 @@ export function lambdaWiring(logger: Log & DedupeLog, env: Env = process.env) {
     ): Promise<InvocationOptions> {
       const account = await ownAccount(context?.invokedFunctionArn);
       const sweepFunction = env.SWEEP_FUNCTION_NAME?.trim();
+      const org = (await hub())?.org;
       return {
-        trust: { account, regions: servedRegionsFromEnv(env, regionFromEnv(env)) },
+        trust: {
+          account,
+          // A hub receives records forwarded from every Region of its members: only SERVED_REGIONS narrows them.
+          regions: org && !env.SERVED_REGIONS?.trim() ? [] : servedRegionsFromEnv(env, regionFromEnv(env)),
+          // Organization mode plugs its membership into the trust seam (lib/domain/trust.ts).
+          ...(org && { isMember: (other: string) => isMember(org, account, other) }),
+        },
         maxBuckets: manualMaxBucketsFromEnv(env),
         sweep:
           role === 'sweep' ? 'here' : { elsewhere: sweepFunction || undefined, region: regionFromEnv(env) },

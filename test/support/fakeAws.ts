@@ -21,6 +21,18 @@ export interface FakeBucket {
   lifecycle?: boolean;
   /** ISO timestamp for ListBuckets CreationDate (default 2026-01-01T00:00:00.000Z). */
   creationDate?: string;
+  /**
+   * The owning account. A bucket with an owner is seen only by keys known (identities) to be in that
+   * account: others get AccessDenied, and ListBuckets lists only the signer's. Without: any key sees it.
+   */
+  account?: string;
+}
+
+/** An IAM role STS AssumeRole may hand out: who its trust policy names (exact role or user ARNs). */
+export interface FakeRole {
+  trusts: string[];
+  /** A session lasts this long (AssumeRole's Expiration); default 3600 s. */
+  sessionSeconds?: number;
 }
 
 export type Fault = {
@@ -76,6 +88,11 @@ export interface FakeAws {
   identities: Map<string, FakeIdentity>;
   /** Account → serial numbers of its root user's MFA devices, as ListMFADevices lists them. */
   rootMfaDevices: Map<string, string[]>;
+  /**
+   * Role ARN → trust. STS AssumeRole answers AccessDenied for a role not listed or not trusting the caller
+   * (as AWS does for both), else issues a key that acts in the role's account (added to identities).
+   */
+  roles: Map<string, FakeRole>;
   port: number;
   buckets: Map<string, FakeBucket>;
   requests: RecordedRequest[];
@@ -230,6 +247,8 @@ export function startFakeAws(opts: StartFakeAwsOptions = {}): Promise<FakeAws> {
   const requests: RecordedRequest[] = [];
   const identities = new Map<string, FakeIdentity>();
   const rootMfaDevices = new Map<string, string[]>();
+  const roles = new Map<string, FakeRole>();
+  let issuedKeys = 0;
   const usedCodes = new Set<string>();
   const published: PublishedMessage[] = [];
   const putEvents: PutEventsEntry[] = [];
@@ -386,6 +405,11 @@ export function startFakeAws(opts: StartFakeAwsOptions = {}): Promise<FakeAws> {
     if (!b) {
       if (ctx.head) return { status: 404 };
       return s3Error(ctx, 404, 'NoSuchBucket', 'The specified bucket does not exist', { BucketName: name });
+    }
+    // Another account's bucket: its policy does not admit this caller.
+    if (b.account !== undefined && signerOf(ctx)?.account !== b.account) {
+      if (ctx.head) return { status: 403 };
+      return s3Error(ctx, 403, 'AccessDenied', 'Access Denied');
     }
     if (redirectWrongRegion && op !== 'GetBucketLocation' && (ctx.region ?? homeRegion) !== b.region) {
       const hdr = { 'x-amz-bucket-region': b.region };
@@ -566,6 +590,7 @@ export function startFakeAws(opts: StartFakeAwsOptions = {}): Promise<FakeAws> {
     }
     const prefix = query['prefix'] ?? '';
     const regionFilter = query['bucket-region'];
+    const signerAccount = signerOf(ctx)?.account;
     let start = prefix ? lowerBound(names, prefix) : 0;
     const token = query['continuation-token'];
     if (token !== undefined && token !== '') {
@@ -593,6 +618,7 @@ export function startFakeAws(opts: StartFakeAwsOptions = {}): Promise<FakeAws> {
       const b = buckets.get(n);
       if (!b) continue;
       if (regionFilter && b.region !== regionFilter) continue;
+      if (b.account !== undefined && b.account !== signerAccount) continue;
       if (page.length >= max) {
         more = true;
         break;
@@ -633,7 +659,47 @@ export function startFakeAws(opts: StartFakeAwsOptions = {}): Promise<FakeAws> {
   const unknownKey = (ctx: Ctx): Reply =>
     snsError(ctx, 403, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
 
-  const handleSts = (ctx: Ctx): Reply => {
+  /** The role a caller acts as: an assumed-role session's role ARN, else the caller's own ARN. */
+  const principalOf = (arn: string): string => {
+    const m = /^arn:([\w-]+):sts::(\d{12}):assumed-role\/([^/]+)\/[^/]+$/.exec(arn);
+    return m ? `arn:${m[1]}:iam::${m[2]}:role/${m[3]}` : arn;
+  };
+
+  // https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
+  const assumeRole = (ctx: Ctx, form: URLSearchParams): Reply => {
+    const who = signerOf(ctx);
+    if (!who) return unknownKey(ctx);
+    const roleArn = form.get('RoleArn') ?? '';
+    const sessionName = form.get('RoleSessionName') ?? '';
+    const m = /^arn:([\w-]+):iam::(\d{12}):role\/(?:[\w+=,.@/-]*\/)?([\w+=,.@-]{1,64})$/.exec(roleArn);
+    if (!m || !/^[\w+=,.@-]{2,64}$/.test(sessionName))
+      return snsError(ctx, 400, 'ValidationError', 'RoleArn or RoleSessionName is not valid');
+    const role = roles.get(roleArn);
+    if (!role || !role.trusts.includes(principalOf(who.arn))) {
+      return snsError(
+        ctx,
+        403,
+        'AccessDenied',
+        `User: ${who.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
+      );
+    }
+    issuedKeys += 1;
+    const key = `ASIAFAKE${issuedKeys.toString().padStart(12, '0')}`;
+    const account = m[2] as string;
+    const sessionArn = `arn:${m[1]}:sts::${account}:assumed-role/${m[3]}/${sessionName}`;
+    identities.set(key, { account, arn: sessionArn, userId: `AROAFAKE${issuedKeys}:${sessionName}` });
+    const expiration = new Date(Date.now() + (role.sessionSeconds ?? 3600) * 1000).toISOString();
+    return queryOk(
+      ctx,
+      STS_NS,
+      `<Credentials><AccessKeyId>${key}</AccessKeyId><SecretAccessKey>fake-secret-${issuedKeys}</SecretAccessKey>` +
+        `<SessionToken>fake-session-${issuedKeys}</SessionToken><Expiration>${expiration}</Expiration></Credentials>` +
+        `<AssumedRoleUser><Arn>${xmlEscape(sessionArn)}</Arn><AssumedRoleId>AROAFAKE${issuedKeys}:${xmlEscape(sessionName)}</AssumedRoleId></AssumedRoleUser>`,
+    );
+  };
+
+  const handleSts = (ctx: Ctx, form: URLSearchParams): Reply => {
+    if (ctx.operation === 'AssumeRole') return assumeRole(ctx, form);
     if (ctx.operation !== 'GetCallerIdentity') {
       return snsError(
         ctx,
@@ -1071,7 +1137,7 @@ export function startFakeAws(opts: StartFakeAwsOptions = {}): Promise<FakeAws> {
         } else if (service === 's3') {
           reply = handleS3(ctx, query, body);
         } else if (service === 'sts') {
-          reply = handleSts(ctx);
+          reply = handleSts(ctx, form ?? new URLSearchParams(body));
         } else if (service === 'iam') {
           reply = handleIam(ctx, form ?? new URLSearchParams(body));
         } else if (service === 'sns') {
@@ -1132,6 +1198,7 @@ export function startFakeAws(opts: StartFakeAwsOptions = {}): Promise<FakeAws> {
         port,
         identities,
         rootMfaDevices,
+        roles,
         buckets,
         requests,
         published,

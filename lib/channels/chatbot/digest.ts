@@ -1,6 +1,6 @@
 // The sweep digest as an AWS Chatbot custom notification: the counts and the ten worst buckets. Chat is
 // no place for a dozen root scripts: the email digest carries them, and the next steps say where the rest is.
-import { countedStatuses, digestSubject } from '../../domain/digest';
+import { countedStatuses, digestSubject, notCoveredCount } from '../../domain/digest';
 import { headline } from '../../domain/alertText';
 import { chatPlain } from '../../domain/snsMessage';
 import { cleanText } from '../../domain/text';
@@ -28,9 +28,16 @@ export function chatbotDigest(d: DigestMessage): ChatbotNotification {
     content: {
       textType: 'client-markdown',
       title: `${needsPerson ? ':rotating_light:' : ':large_green_circle:'} ${chatPlain(subject)}`,
-      description: [`*Swept:* ${n(d.total)} buckets  *Counts:* ${counts || 'none'}`, ...top, ...more].join(
-        '\n',
-      ),
+      description: [
+        `*Swept:* ${n(d.total)} buckets  *Counts:* ${counts || 'none'}`,
+        ...(notCoveredCount(d.org)
+          ? [
+              `*Accounts not covered:* ${n(notCoveredCount(d.org))} of ${n(d.org?.accounts.length ?? 0)} (named in the email)`,
+            ]
+          : []),
+        ...top,
+        ...more,
+      ].join('\n'),
       nextSteps: needsPerson
         ? [
             'The email digest carries the root-user script for each bucket in drift.',

@@ -1,6 +1,7 @@
 // The sweep digest as email text: counts, then every bucket that fitted, worst first, each drift with
 // its root-user script; the buckets left out are counted, with where to see them.
-import { bucketSection, countLines, digestSubject } from '../../domain/digest';
+import { bucketSection, countLines, digestSubject, notCoveredCount } from '../../domain/digest';
+import { orgDigestLines } from '../../domain/org';
 import type { DigestMessage } from '../../domain/topicMessage';
 import type { EmailRendering } from './notices';
 
@@ -20,11 +21,15 @@ export function emailDigest(d: DigestMessage): EmailRendering {
   const text = [
     subject,
     '',
-    `Swept ${n(d.total)} buckets${d.account ? ` of account ${d.account}` : ''} from ${d.startedAt} to ${d.finishedAt}.`,
+    d.org
+      ? `Swept ${n(d.total)} buckets in ${n(d.org.accounts.length - notCoveredCount(d.org))} of ${n(d.org.accounts.length)} accounts from ${d.startedAt} to ${d.finishedAt}.`
+      : `Swept ${n(d.total)} buckets${d.account ? ` of account ${d.account}` : ''} from ${d.startedAt} to ${d.finishedAt}.`,
     '',
     'COUNTS',
     ...countLines(d.counts),
     '',
+    // An org sweep: every account's counts, worst first, then every account not covered and why.
+    ...(d.org ? orgDigestLines(d.org.accounts) : []),
     '',
   ].join('\n');
   return { subject, text: `${text}${heading}${d.attention.map((r, i) => bucketSection(r, i + 1)).join('')}` };

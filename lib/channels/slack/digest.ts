@@ -5,7 +5,7 @@ import { headline, SEVERITY_EMOJI } from '../../domain/alertText';
 import { cleanText } from '../../domain/text';
 import type { DigestMessage } from '../../domain/topicMessage';
 import type { CheckResult } from '../../domain/types';
-import { countedStatuses, verdict } from '../../domain/digest';
+import { countedStatuses, sweepName, verdict } from '../../domain/digest';
 import {
   SLACK_LIMITS,
   scriptSections,
@@ -42,13 +42,24 @@ export function slackDigest(d: DigestMessage): SlackMessage {
   const emoji = needsPerson ? SEVERITY_EMOJI[d.severity] : SEVERITY_EMOJI.info;
   const counts = countedStatuses(d.counts);
   const head: SlackBlock[] = [
-    header(`${emoji} S3 MFA delete sweep: ${verdict(d)}`),
+    header(`${emoji} S3 MFA delete ${sweepName(d)}: ${verdict(d)}`),
     section(
       slackEscape(
         `Swept ${n(d.total)} buckets${d.account ? ` of account ${d.account}` : ''} from ${cleanText(d.startedAt, 40)} to ${cleanText(d.finishedAt, 40)}.`,
       ),
     ),
   ];
+  // An org sweep: every account not covered, named with why (the email also lists each account's counts).
+  const missing = d.org?.accounts.filter((a) => !a.covered) ?? [];
+  if (missing.length)
+    head.push(
+      section(
+        `*Accounts not covered (${n(missing.length)} of ${n(d.org?.accounts.length ?? 0)}):*\n${missing
+          .slice(0, 20)
+          .map((a) => `${a.account}: ${slackEscape(cleanText(a.covered ? '' : a.reason, 150))}`)
+          .join('\n')}${missing.length > 20 ? `\n…and ${n(missing.length - 20)} more (in the email)` : ''}`,
+      ),
+    );
   if (counts.length)
     head.push({
       type: 'section',
@@ -72,7 +83,7 @@ export function slackDigest(d: DigestMessage): SlackMessage {
   };
   if (!needsPerson)
     return {
-      text: slackEscape(`S3 MFA delete sweep: ${verdict(d)}`),
+      text: slackEscape(`S3 MFA delete ${sweepName(d)}: ${verdict(d)}`),
       blocks: [...head, section('Nothing needs a person.'), ...tail(0)],
     };
 
@@ -102,7 +113,7 @@ export function slackDigest(d: DigestMessage): SlackMessage {
     shown += lines.length;
   }
   return {
-    text: slackEscape(`S3 MFA delete sweep: ${verdict(d)}${d.account ? ` (${d.account})` : ''}`),
+    text: slackEscape(`S3 MFA delete ${sweepName(d)}: ${verdict(d)}${d.account ? ` (${d.account})` : ''}`),
     blocks: [...blocks, ...tail(shown)],
   };
 }

@@ -15,10 +15,11 @@ export const TEMPLATE_FILE = 'cloudformation-template-update-stack.json';
 export const CHECK_FUNCTION = 'check';
 export const SWEEP_FUNCTION = 'sweep';
 
-/** `serverless package` into `outDir`, then unzip the function as Lambda would into `outDir/code`. */
-export async function packageService(outDir: string, stage = 'prod'): Promise<void> {
+/** `serverless package` (with `--param=` each of `params`) into `outDir`, then unzip the function as Lambda would into `outDir/code`. */
+export async function packageService(outDir: string, stage = 'prod', params: string[] = []): Promise<void> {
   const serverless = join(REPO_ROOT, 'node_modules', '.bin', 'serverless');
-  await execFileP(serverless, ['package', '--stage', stage, '--package', outDir], {
+  const args = ['package', '--stage', stage, '--package', outDir, ...params.map((p) => `--param=${p}`)];
+  await execFileP(serverless, args, {
     cwd: REPO_ROOT,
     env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' },
     maxBuffer: 16 * 1024 * 1024,
