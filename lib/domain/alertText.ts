@@ -33,7 +33,9 @@ export function headline(r: CheckResult): string {
     case 'restored':
       return `MFA delete restored on ${r.bucket}`;
     case 'attempt-failed':
-      return `Failed attempt to change versioning on ${r.bucket}`;
+      return removesProtection(r)
+        ? `Refused attempt to remove protection from ${r.bucket}`
+        : `Failed attempt to change versioning on ${r.bucket}`;
     case 'compliant':
       return `MFA delete on for ${r.bucket}`;
     case 'exempt':
@@ -81,6 +83,10 @@ function requested(r: CheckResult): string | undefined {
   return parts.length ? parts.join(', ') : '(no versioning configuration recorded)';
 }
 
+/** Whether a PutBucketVersioning call asked to lower protection (MFA delete off or versioning suspended). */
+export const removesProtection = (r: CheckResult): boolean =>
+  r.event?.requested.mfaDelete === 'Disabled' || r.event?.requested.status === 'Suspended';
+
 const has = (r: CheckResult, code: CheckResult['findings'][number]['code']) =>
   r.findings.some((f) => f.code === code);
 
@@ -90,7 +96,8 @@ const has = (r: CheckResult, code: CheckResult['findings'][number]['code']) =>
  */
 export function actorLabel(r: CheckResult): string {
   if (r.event?.tagging) return 'Tags changed by';
-  if (r.status === 'attempt-failed') return 'Attempted by';
+  if (r.status === 'attempt-failed')
+    return removesProtection(r) ? 'Attempt to remove protection by' : 'Attempted by';
   if (has(r, 'turned-off-by-event')) return 'Turned off by';
   if (has(r, 'turned-on-by-event')) return 'Turned on by';
   return 'Last PutBucketVersioning by';
@@ -108,12 +115,13 @@ export function fact(label: string, value: string | undefined, untrusted = false
   return value ? [{ label, value, untrusted }] : [];
 }
 
-/** Who made the CloudTrail call, from where and when: every part of it untrusted. */
+/** Who made the CloudTrail call, from which IP and user agent, and when: every part of it untrusted. */
 export function callerFacts(r: CheckResult): Fact[] {
   if (!r.actor && !r.event) return [];
   return [
     ...fact(actorLabel(r), r.actor ? actorSummary(r.actor) : undefined, true),
     ...fact('From', r.event?.sourceIp ? cleanText(r.event.sourceIp, 64) : undefined, true),
+    ...fact('User agent', r.event?.userAgent ? cleanText(r.event.userAgent, 200) : undefined, true),
     ...fact('When', r.event?.time ? cleanText(r.event.time, 40) : undefined, true),
     ...fact('Event ID', r.event?.id ? cleanText(r.event.id, 64) : undefined, true),
   ];
@@ -134,7 +142,6 @@ export function detailFacts(r: CheckResult): Fact[] {
     ...fact('Role', r.actor?.sessionIssuerArn ? cleanText(r.actor.sessionIssuerArn, 300) : undefined, true),
     ...fact('Access key', r.actor?.accessKeyId ? cleanText(r.actor.accessKeyId, 32) : undefined, true),
     ...fact('MFA session', r.actor ? yesNo(r.actor.mfaAuthenticated) : undefined),
-    ...fact('User agent', r.event?.userAgent ? cleanText(r.event.userAgent, 200) : undefined, true),
     ...fact('Reason', r.reason ? cleanText(r.reason, 300) : undefined, true),
   ];
 }

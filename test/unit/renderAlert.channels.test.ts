@@ -9,6 +9,7 @@ import { actorLabel } from '../../lib/domain/alertText';
 import { renderAlert } from '../support/renderAlert';
 import { slackLimitViolations, SLACK_LIMITS, type SlackBlock } from '../../lib/channels/slack/blockKit';
 import { consoleLinks } from '../../lib/domain/consoleLinks';
+import { incidentFrame } from '../../lib/domain/incident';
 import { edgeFixtures, scenarioFixtures } from '../golden/fixtures';
 
 const fixtures = [...scenarioFixtures(), ...edgeFixtures()];
@@ -117,6 +118,7 @@ describe('drift alert', () => {
     expect(buttons?.type === 'actions' && buttons.elements.map((e) => e.url)).toEqual([
       links.bucket,
       links.cloudTrailEvent,
+      incidentFrame(result)!.rootActivity,
     ]);
   });
 
@@ -154,14 +156,18 @@ describe('who made the call', () => {
 });
 
 describe('short notices', () => {
-  it.each(['cloudtrail-mfa-delete-enabled', 'cloudtrail-attempt-denied'])('%s is a few lines', (name) => {
+  // The attempt carries the incident frame (verdict, why, first checks, root activity): six more lines.
+  it.each([
+    ['cloudtrail-mfa-delete-enabled', 14],
+    ['cloudtrail-attempt-denied', 20],
+  ] as const)('%s is a few lines', (name, maxLines) => {
     const result = byName(name);
     const text = renderText(result);
-    expect(text.split('\n').length).toBeLessThanOrEqual(14);
+    expect(text.split('\n').length).toBeLessThanOrEqual(maxLines);
     expect(text).not.toContain('RUNBOOK');
     expect(text).not.toContain('DETAILS');
     expect(renderChatbot(result).content.nextSteps).toEqual([]);
-    expect(renderSlack(result).blocks.length).toBeLessThanOrEqual(5);
+    expect(renderSlack(result).blocks.length).toBeLessThanOrEqual(6);
   });
 });
 

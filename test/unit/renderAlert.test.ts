@@ -165,7 +165,11 @@ describe('headline', () => {
     ],
     [{ status: 'unverified' }, 'Could not verify MFA delete on'],
     [{ status: 'restored' }, 'MFA delete restored on'],
-    [{ status: 'attempt-failed' }, 'Failed attempt to change versioning on'],
+    [{ status: 'attempt-failed' }, 'Refused attempt to remove protection from'],
+    [
+      { status: 'attempt-failed', event: { id: 'e', time: 't', requested: { mfaDelete: 'Enabled' } } },
+      'Failed attempt to change versioning on',
+    ],
     [{ status: 'compliant' }, 'MFA delete on for'],
     [{ status: 'exempt' }, 'is exempt'],
     [{ status: 'not-required' }, 'MFA delete not required on'],

@@ -12,6 +12,7 @@ import {
   type Fact,
 } from '../../domain/alertText';
 import { consoleLinks } from '../../domain/consoleLinks';
+import { incidentFrame } from '../../domain/incident';
 import { chatSafe } from '../../domain/snsMessage';
 import { asciiOnly, cleanText } from '../../domain/text';
 import type { CheckResult } from '../../domain/types';
@@ -26,13 +27,20 @@ export function renderChatbot(r: CheckResult): ChatbotNotification {
   const links = consoleLinks(r);
   const short = isShortNotice(r);
   const refused = refusal(r);
+  // Our sentences around validated names and a link we built: not escaped, like the runbook.
+  const frame = incidentFrame(r);
   const description = [
     summary(r),
     ...(short && refused ? [`*S3 said:* ${chatSafe(cleanText(refused.message, 500))}`] : []),
-    ...callerFacts(r).map(chatFact),
-    ...(!short && r.event?.userAgent
-      ? [chatFact({ label: 'User agent', value: cleanText(r.event.userAgent, 200), untrusted: true })]
+    ...(frame
+      ? [
+          `*Incident:* ${frame.verdict}`,
+          `*Why it matters:* ${frame.why}`,
+          `*First checks:* ${frame.checks}`,
+          ...(frame.rootActivity ? [`*Root activity:* ${frame.rootActivity}`] : []),
+        ]
       : []),
+    ...callerFacts(r).map(chatFact),
     short
       ? undefined
       : `*Account:* ${r.account ?? '?'}  *Region:* ${r.region ?? '?'}  *Live:* ${liveState(r)}`,

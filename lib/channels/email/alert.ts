@@ -12,6 +12,7 @@ import {
   type Fact,
 } from '../../domain/alertText';
 import { consoleLinks, type ConsoleLinks } from '../../domain/consoleLinks';
+import { incidentFrame, type IncidentFrame } from '../../domain/incident';
 import { cleanText } from '../../domain/text';
 import type { CheckResult } from '../../domain/types';
 
@@ -27,16 +28,32 @@ function linkFacts(links: ConsoleLinks): Fact[] {
   return [...fact('Bucket', links.bucket), ...fact('CloudTrail', links.cloudTrailEvent)];
 }
 
+/** The incident in four lines, before the caller's facts; the script stays where it was. */
+export function incidentLines(frame: IncidentFrame | undefined): string[] {
+  if (!frame) return [];
+  return [
+    '',
+    'INCIDENT',
+    `  ${frame.verdict}`,
+    `  Why it matters: ${frame.why}`,
+    `  First checks: ${frame.checks}`,
+    ...(frame.rootActivity ? [`  Root activity: ${frame.rootActivity}`] : []),
+  ];
+}
+
 export function renderText(r: CheckResult): string {
   const links = consoleLinks(r);
   const lines = [`[${r.severity.toUpperCase()}] ${headline(r)}`, '', summary(r)];
+  const frame = incidentFrame(r);
   if (isShortNotice(r)) {
     // A notice: what happened, who, where to look. The refusal's own words say why nothing changed.
     const refused = refusal(r);
     if (refused) lines.push(`S3 said: ${cleanText(refused.message, 500)}`);
+    lines.push(...incidentLines(frame));
     lines.push('', ...rows([...callerFacts(r), ...linkFacts(links)]));
     return `${lines.join('\n')}\n`;
   }
+  lines.push(...incidentLines(frame));
   const caller = callerFacts(r);
   if (caller.length) lines.push('', ...rows(caller));
   lines.push('', 'DETAILS', ...rows(detailFacts(r)));

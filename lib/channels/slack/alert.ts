@@ -11,6 +11,7 @@ import {
   summary,
 } from '../../domain/alertText';
 import { consoleLinks } from '../../domain/consoleLinks';
+import { incidentFrame } from '../../domain/incident';
 import { cleanText } from '../../domain/text';
 import type { CheckResult } from '../../domain/types';
 import {
@@ -50,6 +51,19 @@ export function renderSlack(r: CheckResult): SlackMessage {
     ),
   );
 
+  const frame = incidentFrame(r);
+  if (frame) {
+    blocks.push(
+      section(
+        [
+          `*Incident:* ${slackEscape(frame.verdict)}`,
+          `*Why it matters:* ${slackEscape(frame.why)}`,
+          `*First checks:* ${slackEscape(frame.checks)}`,
+        ].join('\n'),
+      ),
+    );
+  }
+
   const fields = [
     ...callerFacts(r),
     ...(short
@@ -58,9 +72,6 @@ export function renderSlack(r: CheckResult): SlackMessage {
           { label: 'Account', value: r.account ?? 'unknown', untrusted: false },
           { label: 'Region', value: r.region ?? 'unknown', untrusted: false },
           { label: 'Live state', value: liveState(r), untrusted: false },
-          ...(r.event?.userAgent
-            ? [{ label: 'User agent', value: cleanText(r.event.userAgent, 200), untrusted: true }]
-            : []),
           ...(r.reason ? [{ label: 'Reason', value: cleanText(r.reason, 300), untrusted: true }] : []),
         ]),
   ].slice(0, SLACK_LIMITS.fields);
@@ -77,6 +88,7 @@ export function renderSlack(r: CheckResult): SlackMessage {
     ...(links.cloudTrailEvent
       ? [button('CloudTrail event', links.cloudTrailEvent, 'open-cloudtrail-event')]
       : []),
+    ...(frame?.rootActivity ? [button('Root activity', frame.rootActivity, 'open-root-activity')] : []),
   ];
   if (buttons.length) blocks.push({ type: 'actions', elements: buttons });
 
