@@ -384,7 +384,7 @@ export async function deliver(results: CheckResult[], deps: GuardDeps, dryRun: b
 }
 
 /** A CloudTrail-triggered side effect runs once per eventID within the window; anything else always runs. */
-async function once<T>(
+export async function once<T>(
   deps: GuardDeps,
   step: 'alert' | 'drift-event',
   r: CheckResult,

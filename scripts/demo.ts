@@ -1,6 +1,7 @@
 // npm run demo: the whole pipeline with no AWS account. A loopback server plays S3 (with MFA delete),
 // SNS and EventBridge; each sample event in events/ goes through the real handler, and each alert is
 // printed as the email and the chat message would show it.
+import type { Report } from '../lib/domain/types';
 import { startFakeAws } from '../test/support/fakeAws';
 import { lambdaContext } from '../test/support/lambdaContext';
 import { arrange, loadEvent, scenarioFile } from '../test/support/scenarios';
@@ -49,7 +50,8 @@ async function run(): Promise<number> {
   try {
     for (const scenario of file.scenarios) {
       arrange(fake, file, scenario);
-      const report = await handler(loadEvent(scenario.event), lambdaContext());
+      // A direct invoke with one record: the report (a queue batch would get a partial batch response).
+      const report = (await handler(loadEvent(scenario.event), lambdaContext())) as Report;
       const result = report.results[0];
       const ok = result?.status === scenario.expect;
       if (!ok) mismatches++;

@@ -82,6 +82,7 @@ export function digestPublication(
     scripts: k,
     leftOut: sorted.length - k,
     seeAll: s.seeAll,
+    ...(s.storm && { storm: s.storm }),
   });
   const publish = (k: number) => {
     const digest = digestOf(k);

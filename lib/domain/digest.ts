@@ -6,6 +6,7 @@ import { headline } from './alertText';
 import { snsSubject } from './snsMessage';
 import { cleanText } from './text';
 import type { AccountOutcome } from './org';
+import { stormHeadline, type StormInfo } from './storm';
 import type { CheckResult, Severity, Status } from './types';
 
 /** Display order of the counts; a Record so that a new status cannot be forgotten here. */
@@ -39,6 +40,8 @@ export interface SweepSummary {
   seeAll?: string;
   /** An org sweep (organization mode): every account, checked or named with why not (lib/domain/org.ts). */
   org?: OrgCoverage;
+  /** A storm's grouped alert (lib/domain/storm.ts) is published as a digest with this set. */
+  storm?: StormInfo;
 }
 
 /** An org sweep's coverage, as the digest carries it. */
@@ -99,8 +102,10 @@ export function verdict(s: Pick<SweepSummary, 'counts' | 'total' | 'org'>): stri
 export const sweepName = (s: Pick<SweepSummary, 'org'>): string => (s.org ? 'org sweep' : 'sweep');
 
 export function digestSubject(
-  s: Pick<SweepSummary, 'account' | 'counts' | 'total' | 'org'> & { severity: Severity },
+  s: Pick<SweepSummary, 'account' | 'counts' | 'total' | 'org' | 'storm'> & { severity: Severity },
 ): string {
+  if (s.storm)
+    return snsSubject(`[${s.severity.toUpperCase()}] S3 ${stormHeadline(s.total, s.account, s.storm)}`);
   return snsSubject(
     `[${s.severity.toUpperCase()}] S3 MFA delete ${sweepName(s)}: ${verdict(s)}${s.account ? ` (${s.account})` : ''}`,
   );

@@ -42,7 +42,7 @@ export function rootActivityLink(r: Pick<CheckResult, 'region' | 'event' | 'chec
   return `https://${r.region}.console.aws.amazon.com/cloudtrail/home?region=${region}#/events?Username=root&StartTime=${encodeURIComponent(start)}&EndTime=${encodeURIComponent(end)}`;
 }
 
-const WHY =
+export const WHY_IT_MATTERS =
   'Turning MFA delete off or suspending versioning is a known ransomware preparation step: it lets an attacker destroy every object version next.';
 
 function checksFor(r: CheckResult): string {
@@ -58,7 +58,7 @@ function checksFor(r: CheckResult): string {
 export function incidentFrame(r: CheckResult): IncidentFrame | undefined {
   if (r.status !== 'drift' && r.status !== 'attempt-failed') return undefined;
   const root = isRootActor(r.actor);
-  const base = { why: WHY, checks: checksFor(r), rootActivity: rootActivityLink(r) };
+  const base = { why: WHY_IT_MATTERS, checks: checksFor(r), rootActivity: rootActivityLink(r) };
   if (r.status === 'attempt-failed') {
     const what = removesProtection(r) ? 'remove protection from' : 'change versioning on';
     return {

@@ -8,6 +8,7 @@ import { looksLikeAlarm, parseAlarmNotification, type AlarmNotification } from '
 import { SEVERITY_RANK } from './decide';
 import type { OrgCoverage } from './digest';
 import { cleanText } from './text';
+import type { StormInfo } from './storm';
 import { SEVERITIES, STATUSES, type CheckResult, type Severity, type Status } from './types';
 
 export const TOPIC_MESSAGE_KINDS = [
@@ -48,6 +49,8 @@ export interface DigestMessage {
   seeAll: string;
   /** An org sweep (organization mode): every account, with its counts or why it was not checked. */
   org?: OrgCoverage;
+  /** Set when this is a storm's grouped alert rather than a sweep's digest: the window and the actors. */
+  storm?: StormInfo;
 }
 
 /** A synthetic message that proves every channel delivers; it describes no bucket and carries no script. */
@@ -175,6 +178,26 @@ const machineDigest = z.object({
           z.object({ account: z.string(), covered: z.literal(false), reason: z.string() }),
         ]),
       ),
+    })
+    .optional(),
+  storm: z
+    .object({
+      windowSeconds: z.number().int().positive(),
+      firstEventAt: z.string().max(40),
+      lastEventAt: z.string().max(40),
+      actors: z
+        .array(
+          z.object({
+            who: z.string().max(400),
+            root: z.boolean(),
+            sourceIps: z.array(z.string().max(100)).max(10),
+            userAgents: z.array(z.string().max(300)).max(10),
+            buckets: z.number().int().positive(),
+          }),
+        )
+        .max(50),
+      otherActors: z.number().int().nonnegative(),
+      rootUsed: z.boolean(),
     })
     .optional(),
 });

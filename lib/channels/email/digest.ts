@@ -2,10 +2,26 @@
 // its root-user script; the buckets left out are counted, with where to see them.
 import { bucketSection, countLines, digestSubject, notCoveredCount } from '../../domain/digest';
 import { orgDigestLines } from '../../domain/org';
+import { actorLine, stormFrame, stormHeadline } from '../../domain/storm';
 import type { DigestMessage } from '../../domain/topicMessage';
+import { incidentLines } from './alert';
 import type { EmailRendering } from './notices';
 
 const n = (x: number) => x.toLocaleString('en-US');
+
+/** A storm's grouped alert: what happened, the incident, who and from where; the buckets follow. */
+function stormLines(d: DigestMessage): string[] {
+  const storm = d.storm!;
+  return [
+    `${stormHeadline(d.total, d.account, storm)}: one grouped alert instead of one per bucket. CloudTrail events from ${storm.firstEventAt} to ${storm.lastEventAt}; every bucket's drift event still goes to EventBridge.`,
+    ...incidentLines(stormFrame(storm, d.attention[0])),
+    '',
+    'WHO AND FROM WHERE',
+    ...storm.actors.map((a) => `  - ${actorLine(a)}`),
+    ...(storm.otherActors ? [`  - …and ${n(storm.otherActors)} more identities`] : []),
+    '',
+  ];
+}
 
 export function emailDigest(d: DigestMessage): EmailRendering {
   const subject = digestSubject(d);
@@ -21,10 +37,14 @@ export function emailDigest(d: DigestMessage): EmailRendering {
   const text = [
     subject,
     '',
-    d.org
-      ? `Swept ${n(d.total)} buckets in ${n(d.org.accounts.length - notCoveredCount(d.org))} of ${n(d.org.accounts.length)} accounts from ${d.startedAt} to ${d.finishedAt}.`
-      : `Swept ${n(d.total)} buckets${d.account ? ` of account ${d.account}` : ''} from ${d.startedAt} to ${d.finishedAt}.`,
-    '',
+    ...(d.storm
+      ? stormLines(d)
+      : [
+          d.org
+            ? `Swept ${n(d.total)} buckets in ${n(d.org.accounts.length - notCoveredCount(d.org))} of ${n(d.org.accounts.length)} accounts from ${d.startedAt} to ${d.finishedAt}.`
+            : `Swept ${n(d.total)} buckets${d.account ? ` of account ${d.account}` : ''} from ${d.startedAt} to ${d.finishedAt}.`,
+          '',
+        ]),
     'COUNTS',
     ...countLines(d.counts),
     '',

@@ -6,8 +6,11 @@ import { cleanText } from '../../domain/text';
 import type { DigestMessage } from '../../domain/topicMessage';
 import type { CheckResult } from '../../domain/types';
 import { countedStatuses, sweepName, verdict } from '../../domain/digest';
+import { actorLine, stormFrame, stormHeadline } from '../../domain/storm';
 import {
   SLACK_LIMITS,
+  button,
+  listSection,
   scriptSections,
   section,
   slackEscape,
@@ -37,18 +40,53 @@ function bucketBlocks(r: CheckResult, index: number): SlackBlock[] {
   ];
 }
 
+/** A storm's grouped alert: the headline, the incident, who and from where (the caller's text, escaped). */
+function stormHead(d: DigestMessage): SlackBlock[] {
+  const storm = d.storm!;
+  const frame = stormFrame(storm, d.attention[0]);
+  return [
+    header(`${SEVERITY_EMOJI[d.severity]} ${stormHeadline(d.total, d.account, storm)}`),
+    section(
+      [
+        `*${d.severity.toUpperCase()}* · One grouped alert instead of one per bucket: CloudTrail events from ${slackEscape(storm.firstEventAt)} to ${slackEscape(storm.lastEventAt)}. Every bucket's drift event still goes to EventBridge.`,
+        `*Incident:* ${slackEscape(frame.verdict)}`,
+        `*Why it matters:* ${slackEscape(frame.why)}`,
+        `*First checks:* ${slackEscape(frame.checks)}`,
+      ].join('\n'),
+    ),
+    ...(frame.rootActivity
+      ? [
+          {
+            type: 'actions' as const,
+            elements: [button('Root activity', frame.rootActivity, 'open-root-activity')],
+          },
+        ]
+      : []),
+    listSection(
+      'Who and from where',
+      [
+        ...storm.actors.map((a) => `• ${slackEscape(actorLine(a))}`),
+        ...(storm.otherActors ? [`• …and ${n(storm.otherActors)} more identities`] : []),
+      ],
+      'identities',
+    ),
+  ];
+}
+
 export function slackDigest(d: DigestMessage): SlackMessage {
   const needsPerson = d.attention.length + d.leftOut;
   const emoji = needsPerson ? SEVERITY_EMOJI[d.severity] : SEVERITY_EMOJI.info;
   const counts = countedStatuses(d.counts);
-  const head: SlackBlock[] = [
-    header(`${emoji} S3 MFA delete ${sweepName(d)}: ${verdict(d)}`),
-    section(
-      slackEscape(
-        `Swept ${n(d.total)} buckets${d.account ? ` of account ${d.account}` : ''} from ${cleanText(d.startedAt, 40)} to ${cleanText(d.finishedAt, 40)}.`,
-      ),
-    ),
-  ];
+  const head: SlackBlock[] = d.storm
+    ? stormHead(d)
+    : [
+        header(`${emoji} S3 MFA delete ${sweepName(d)}: ${verdict(d)}`),
+        section(
+          slackEscape(
+            `Swept ${n(d.total)} buckets${d.account ? ` of account ${d.account}` : ''} from ${cleanText(d.startedAt, 40)} to ${cleanText(d.finishedAt, 40)}.`,
+          ),
+        ),
+      ];
   // An org sweep: every account not covered, named with why (the email also lists each account's counts).
   const missing = d.org?.accounts.filter((a) => !a.covered) ?? [];
   if (missing.length)
@@ -78,7 +116,7 @@ export function slackDigest(d: DigestMessage): SlackMessage {
             ),
           ]
         : []),
-      context(`mfa-delete-guard · sweep digest · ${d.finishedAt}`),
+      context(`mfa-delete-guard · ${d.storm ? 'grouped alert' : 'sweep digest'} · ${d.finishedAt}`),
     ];
   };
   if (!needsPerson)
@@ -113,7 +151,11 @@ export function slackDigest(d: DigestMessage): SlackMessage {
     shown += lines.length;
   }
   return {
-    text: slackEscape(`S3 MFA delete ${sweepName(d)}: ${verdict(d)}${d.account ? ` (${d.account})` : ''}`),
+    text: slackEscape(
+      d.storm
+        ? stormHeadline(d.total, d.account, d.storm)
+        : `S3 MFA delete ${sweepName(d)}: ${verdict(d)}${d.account ? ` (${d.account})` : ''}`,
+    ),
     blocks: [...blocks, ...tail(shown)],
   };
 }
