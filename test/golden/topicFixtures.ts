@@ -4,6 +4,8 @@
 import { digestPublication } from '../../lib/channels/publish';
 import { classifyTopicMessage, newTestAlert, unverifiedMessage, type TopicMessage } from '../../lib/domain/topicMessage';
 import { FOREIGN_JSON, PLAIN_TEXT, cloudWatchAlarmMessage, cloudWatchAlarmSubject } from '../support/topicMessages';
+import { planStorms, statusCounts } from '../../lib/domain/storm';
+import type { CheckResult } from '../../lib/domain/types';
 import { scenarioFixtures } from './fixtures';
 
 export const SEE_ALL =
@@ -12,6 +14,39 @@ export const SEE_ALL =
 export interface TopicFixture {
   name: string;
   message: TopicMessage;
+}
+
+/** A storm's grouped alert, planned and published as the queue path does, from the handler's own results. */
+export function stormFixture(results: CheckResult[]): TopicMessage {
+  const group = planStorms(results, { threshold: 5, windowSeconds: 60 }).groups[0]!;
+  const publication = digestPublication({
+    account: group.account,
+    startedAt: group.info.firstEventAt,
+    finishedAt: '2026-10-05T14:05:00.000Z',
+    total: group.results.length,
+    counts: statusCounts(group.results),
+    attention: group.results,
+    seeAll: SEE_ALL,
+    storm: group.info,
+  });
+  return { kind: 'digest', digest: publication.digest };
+}
+
+/** n copies of a result for other buckets, stepMs apart (a second by default) from its event time. */
+export function stormOf(base: CheckResult, prefix: string, n: number, stepMs = 1000): CheckResult[] {
+  return Array.from({ length: n }, (_, i) => {
+    const time = new Date(Date.parse(base.event!.time) + i * stepMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const bucket = `${prefix}-${i + 1}`;
+    return {
+      ...base,
+      bucket,
+      event: { ...base.event!, id: `${base.event!.id.slice(0, 24)}${String(i).padStart(12, '0')}`, time },
+      remediation: base.remediation && {
+        warnings: base.remediation.warnings.map((w) => w.replaceAll(base.bucket, bucket)),
+        script: base.remediation.script.replaceAll(base.bucket, bucket),
+      },
+    };
+  });
 }
 
 export function topicFixtures(): TopicFixture[] {
@@ -37,6 +72,10 @@ export function topicFixtures(): TopicFixture[] {
   return [
     { name: 'digest', message: { kind: 'digest', digest: digest([drift, suspended, unverified]) } },
     { name: 'digest-all-ok', message: { kind: 'digest', digest: digest([]) } },
+    {
+      name: 'storm-grouped-alert',
+      message: stormFixture([...stormOf(drift, 'finance-archive', 4), ...stormOf(suspended, 'logs-archive', 3)]),
+    },
     {
       name: 'test-alert',
       message: {

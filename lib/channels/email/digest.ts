@@ -2,7 +2,7 @@
 // its root-user script; the buckets left out are counted, with where to see them.
 import { bucketSection, countLines, digestSubject, notCoveredCount } from '../../domain/digest';
 import { orgDigestLines } from '../../domain/org';
-import { actorLine, stormFrame, stormHeadline } from '../../domain/storm';
+import { actorLine, stormFrame } from '../../domain/storm';
 import type { DigestMessage } from '../../domain/topicMessage';
 import { incidentLines } from './alert';
 import type { EmailRendering } from './notices';
@@ -13,7 +13,7 @@ const n = (x: number) => x.toLocaleString('en-US');
 function stormLines(d: DigestMessage): string[] {
   const storm = d.storm!;
   return [
-    `${stormHeadline(d.total, d.account, storm)}: one grouped alert instead of one per bucket. CloudTrail events from ${storm.firstEventAt} to ${storm.lastEventAt}; every bucket's drift event still goes to EventBridge.`,
+    `One grouped alert instead of ${n(d.total)}, one per bucket: CloudTrail events from ${storm.firstEventAt} to ${storm.lastEventAt}; every bucket's drift event still goes to EventBridge.`,
     ...incidentLines(stormFrame(storm, d.attention[0])),
     '',
     'WHO AND FROM WHERE',
