@@ -44,6 +44,21 @@ module.exports = async ({ resolveVariable }) => {
       ),
     ],
     [
+      'CheckQueueAgeAlarm',
+      'check-queue-age',
+      undefined,
+      {
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateAgeOfOldestMessage',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['CheckQueue', 'QueueName'] } }],
+        Statistic: 'Maximum',
+        // Older than five minutes: past the batching window, records wait for a failing or throttled check.
+        threshold: 300,
+        description:
+          'CloudTrail records wait in the check queue for more than five minutes: alerts are late. See the check function.',
+      },
+    ],
+    [
       'SweepErrorsAlarm',
       'sweep-errors',
       undefined,
@@ -91,7 +106,7 @@ module.exports = async ({ resolveVariable }) => {
   ];
 
   const Resources = {};
-  for (const [id, suffix, condition, { description, ...metric }] of alarms) {
+  for (const [id, suffix, condition, { description, threshold = 1, ...metric }] of alarms) {
     Resources[id] = {
       Type: 'AWS::CloudWatch::Alarm',
       ...(condition && { Condition: condition }),
@@ -101,7 +116,7 @@ module.exports = async ({ resolveVariable }) => {
         ...metric,
         Period: 300,
         EvaluationPeriods: 1,
-        Threshold: 1,
+        Threshold: threshold,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
         TreatMissingData: 'notBreaching',
         AlarmActions: [{ Ref: 'AlertTopic' }],

@@ -155,6 +155,8 @@ module.exports = async ({ resolveVariable }) => {
           ...publishAlerts,
           putDriftEvents,
           onFailureTo('CheckDeadLetterQueue'),
+          // The check queue's event source mapping polls with the function's role (no ChangeMessageVisibility: unused).
+          allow(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], arnOf('CheckQueue')),
         ],
         {
           ...(checkHub.RoleName && { RoleName: checkHub.RoleName }),

@@ -18,6 +18,8 @@ import {
 
 const template = loadTemplate();
 const CHECK_FUNCTION = 'CheckLambdaFunction';
+// The CloudTrail rule targets the check queue; the queue's event source mapping invokes the check function.
+const CHECK_QUEUE = 'CheckQueue';
 
 function resource(id: string): CfnResource {
   const found = template.Resources[id];
@@ -27,16 +29,16 @@ function resource(id: string): CfnResource {
 
 function checkRule(): CfnResource {
   const rules = resourcesOfType(template, 'AWS::Events::Rule').filter(([, rule]) =>
-    asArray(props(rule).Targets as { Arn: unknown }[]).some((t) => referencedId(t.Arn) === CHECK_FUNCTION),
+    asArray(props(rule).Targets as { Arn: unknown }[]).some((t) => referencedId(t.Arn) === CHECK_QUEUE),
   );
   const cloudTrailRules = rules.filter(([, rule]) => props(rule).EventPattern !== undefined);
-  expect(cloudTrailRules, 'exactly one CloudTrail rule targets the check function').toHaveLength(1);
+  expect(cloudTrailRules, 'exactly one CloudTrail rule targets the check queue').toHaveLength(1);
   return cloudTrailRules[0]![1];
 }
 
 function checkTarget(): Record<string, unknown> {
   const targets = props(checkRule()).Targets as Record<string, unknown>[];
-  return targets.find((t) => referencedId(t.Arn) === CHECK_FUNCTION)!;
+  return targets.find((t) => referencedId(t.Arn) === CHECK_QUEUE)!;
 }
 
 function alertTopicId(): string {
@@ -336,10 +338,85 @@ describe('alarms', () => {
   });
 });
 
+describe('the check queue (storm grouping)', () => {
+  const mapping = () => {
+    const found = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').filter(
+      ([, m]) => referencedId(props(m).EventSourceArn) === CHECK_QUEUE,
+    );
+    expect(found).toHaveLength(1);
+    return found[0]![1];
+  };
+
+  it('feeds the check function in batches gathered for the storm window, with partial failures', () => {
+    const m = props(mapping());
+    expect(m.Condition).toBeUndefined();
+    expect(referencedId(m.FunctionName)).toBe(CHECK_FUNCTION);
+    expect(m.MaximumBatchingWindowInSeconds).toBe(60);
+    expect(m.BatchSize).toBe(1000);
+    expect(m.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+    expect(m.ScalingConfig).toEqual({ MaximumConcurrency: 2 });
+    const env = (props(resource(CHECK_FUNCTION)).Environment as { Variables: Record<string, unknown> })
+      .Variables;
+    expect(env.STORM_THRESHOLD).toBe('5');
+    expect(env.STORM_WINDOW_SECONDS).toBe('60');
+  });
+
+  it('hides a batch longer than the check may run, parks a record that keeps failing, and alarms on both', () => {
+    const queue = props(resource(CHECK_QUEUE));
+    expect(queue.SqsManagedSseEnabled).toBe(true);
+    expect(Number(queue.VisibilityTimeout)).toBeGreaterThanOrEqual(
+      6 * Number(props(resource(CHECK_FUNCTION)).Timeout) + 60,
+    );
+    const redrive = queue.RedrivePolicy as { deadLetterTargetArn: unknown; maxReceiveCount: number };
+    expect(referencedId(redrive.deadLetterTargetArn)).toBe('CheckDeadLetterQueue');
+    expect(redrive.maxReceiveCount).toBeGreaterThanOrEqual(2);
+    const age = props(resource('CheckQueueAgeAlarm'));
+    expect(age.MetricName).toBe('ApproximateAgeOfOldestMessage');
+    expect(age.Threshold).toBe(300);
+    expect((age.Dimensions as { Value: unknown }[]).map((d) => referencedId(d.Value))).toEqual([CHECK_QUEUE]);
+    expect(props(resource('CheckDeadLetterAlarm')).MetricName).toBe('ApproximateNumberOfMessagesVisible');
+  });
+
+  it('lets only the CloudTrail rule send to the queue, over TLS, and only the check role poll it', () => {
+    const statements = resourcesOfType(template, 'AWS::SQS::QueuePolicy')
+      .filter(([, p]) => asArray(props(p).Queues as unknown[]).some((q) => referencedId(q) === CHECK_QUEUE))
+      .flatMap(([, p]) => asArray((props(p).PolicyDocument as { Statement: unknown }).Statement))
+      .map((s) => s as { Effect: string; Principal?: unknown; Action: unknown; Condition?: unknown });
+    const allowsSend = statements.filter((s) => s.Effect === 'Allow');
+    expect(allowsSend).toHaveLength(1);
+    expect(allowsSend[0]!.Principal).toEqual({ Service: 'events.amazonaws.com' });
+    expect(asArray(allowsSend[0]!.Action as string[])).toEqual(['sqs:SendMessage']);
+    const source = (allowsSend[0]!.Condition as { ArnEquals: Record<string, unknown> }).ArnEquals[
+      'aws:SourceArn'
+    ];
+    expect(referencedId(source)).toBe('PutBucketVersioningRule');
+    expect(
+      statements.some((s) => s.Effect === 'Deny' && JSON.stringify(s.Condition).includes('SecureTransport')),
+    ).toBe(true);
+    // Identity policies only (the queue policy's own grant to the rule is checked above).
+    const pollers = allPolicyStatements(template).filter(
+      (s) =>
+        s.statement.Effect === 'Allow' &&
+        !s.where.includes('AWS::SQS::QueuePolicy') &&
+        asArray(s.statement.Resource).some((r) => referencedId(r) === CHECK_QUEUE),
+    );
+    expect(pollers.map((s) => s.where.split(' ')[0])).toEqual(['CheckRole']);
+  });
+
+  it('no longer lets EventBridge invoke the check function directly', () => {
+    const invokers = resourcesOfType(template, 'AWS::Lambda::Permission').filter(
+      ([, p]) => referencedId(props(p).FunctionName) === CHECK_FUNCTION,
+    );
+    expect(invokers).toEqual([]);
+  });
+});
+
 describe('the sweep fan-out', () => {
   const queueId = 'SweepPageQueue';
   const workerId = 'SweepPageLambdaFunction';
-  const mappings = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping');
+  const mappings = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').filter(
+    ([, m]) => referencedId(props(m).EventSourceArn) === queueId,
+  );
   const allows = () => allPolicyStatements(template).filter((s) => s.statement.Effect === 'Allow');
   const roleOf = (where: string) => where.split(' ')[0];
 
@@ -392,8 +469,10 @@ describe('the sweep fan-out', () => {
   });
 
   it('lets only the worker poll the page queue, and only the planner and the worker use the run table', () => {
-    const polls = allows().filter((s) =>
-      asArray(s.statement.Action).some((a) => ['sqs:ReceiveMessage', 'sqs:DeleteMessage'].includes(a)),
+    const polls = allows().filter(
+      (s) =>
+        asArray(s.statement.Action).some((a) => ['sqs:ReceiveMessage', 'sqs:DeleteMessage'].includes(a)) &&
+        asArray(s.statement.Resource).some((r) => referencedId(r) === queueId),
     );
     expect(polls.map((s) => roleOf(s.where))).toEqual(['SweepPageRole']);
     expect(asArray(polls[0]!.statement.Resource).map(referencedId)).toEqual([queueId]);
@@ -463,6 +542,7 @@ const EXPECTED_GRANTS: Record<string, { fn: string; role: string; grants: string
       ...grants(BUCKET_READS, BUCKETS, undefined, OWN_ACCOUNT),
       ...publishing,
       ...grants(['sqs:SendMessage'], 'CheckDeadLetterQueue'),
+      ...grants(['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'], 'CheckQueue'),
       ...grants(
         ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
         'DedupeTable',
@@ -595,7 +675,12 @@ describe('function roles', () => {
   it('keeps the check role away from the listing, the fan-out queue and the run table', () => {
     const check = roleGrants('CheckRole');
     expect(check.filter((g) => g.startsWith('s3:ListAllMyBuckets'))).toEqual([]);
-    expect(check.filter((g) => g.startsWith('sqs:'))).toEqual(['sqs:SendMessage on CheckDeadLetterQueue']);
+    expect(check.filter((g) => g.startsWith('sqs:')).sort()).toEqual([
+      'sqs:DeleteMessage on CheckQueue',
+      'sqs:GetQueueAttributes on CheckQueue',
+      'sqs:ReceiveMessage on CheckQueue',
+      'sqs:SendMessage on CheckDeadLetterQueue',
+    ]);
     expect(check.filter((g) => /SweepRunTable|SweepPageQueue|sweep-runs|sweep-pages/.test(g))).toEqual([]);
   });
 
