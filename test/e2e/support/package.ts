@@ -111,6 +111,15 @@ function targetFunctionId(t: Template, arn: unknown): string | undefined {
   if (r?.Type === 'AWS::Lambda::Alias' || r?.Type === 'AWS::Lambda::Version') {
     return targetFunctionId(t, r.Properties?.FunctionName);
   }
+  // A queue target reaches the function its event source mapping polls for (the check queue).
+  if (r?.Type === 'AWS::SQS::Queue') {
+    const mapping = Object.values(t.Resources).find(
+      (m) =>
+        m.Type === 'AWS::Lambda::EventSourceMapping' &&
+        JSON.stringify(m.Properties?.EventSourceArn) === JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] }),
+    );
+    return mapping ? targetFunctionId(t, mapping.Properties?.FunctionName) : id;
+  }
   return id;
 }
 
