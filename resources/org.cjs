@@ -40,8 +40,8 @@ module.exports = async ({ resolveVariable }) => {
   const service = await resolveVariable('self:service');
   const stage = await resolveVariable('sls:stage');
   const prefix = `${service}-${stage}`;
-  // The very pattern of the standalone rule (serverless.yml, functions.check): the spokes forward it too.
-  const pattern = await resolveVariable('self:functions.check.events.0.eventBridge.pattern');
+  // The very pattern of the standalone rule (serverless.yml, custom.checkRulePattern): the spokes forward it too.
+  const pattern = await resolveVariable('self:custom.checkRulePattern');
   const providerEnv = await resolveVariable('self:provider.environment');
   const orgEnv = {
     ORG_MODE: 'hub',

@@ -39,10 +39,10 @@ const resource = (template: CfnTemplate, id: string): CfnResource => {
   expect(r, id).toBeDefined();
   return r!;
 };
-/** The pattern of the standalone check function's rule (osls generates it from serverless.yml). */
+/** The pattern of the standalone CloudTrail rule (to the check queue; serverless.yml custom.checkRulePattern). */
 const standalonePattern = (template: CfnTemplate) => {
   const rules = resourcesOfType(template, 'AWS::Events::Rule').filter(
-    ([id, r]) => id.includes('checkrule') && props(r).EventPattern,
+    ([id, r]) => id === 'PutBucketVersioningRule' && props(r).EventPattern,
   );
   expect(rules).toHaveLength(1);
   return props(rules[0]![1]).EventPattern;
