@@ -222,7 +222,8 @@ async function publishGroup(group: StormGroup, deps: GuardDeps, seeAll: string, 
     deps.log?.info('grouped alert not published: no alert topic', { account: group.account });
     return;
   }
-  const send = () => publishAlert(sns, topicArn, publication);
+  // Signed like every message on the topic (deps.mac), so that notifiers verify it before rendering.
+  const send = () => publishAlert(sns, topicArn, publication, deps.mac);
   const { sent, value: messageId } = deps.dedupe
     ? await deps.dedupe.once('alert', { eventId: group.key, bucket: group.account, status: 'storm' }, send)
     : { sent: true, value: await send() };

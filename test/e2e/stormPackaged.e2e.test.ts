@@ -18,6 +18,7 @@ import { loadEvent } from '../support/scenarios';
 import { createQueue, drainQueue, motoClients, REGION, type Queue } from './support/motoClients';
 import { checkFunction, checkPatternRules, codeDir, loadTemplate } from './support/package';
 import { packagedFunction } from './support/packagedFunction';
+import { createSigningKey, type SigningKey } from './support/signingKey';
 
 const ACCOUNT = '111122223333';
 const SAMPLE = loadEvent('cloudtrail-mfa-delete-disabled.json') as {
@@ -36,6 +37,7 @@ let alertQueue: Queue;
 let driftQueue: Queue;
 let invoke: ReturnType<typeof packagedFunction>;
 let round = 0;
+let signingKey: SigningKey;
 
 beforeAll(async () => {
   const packageDir = inject('packageDir');
@@ -44,6 +46,7 @@ beforeAll(async () => {
   const template = loadTemplate(packageDir);
   const fn = checkFunction(template);
   const topicArn = (await clients.sns.send(new CreateTopicCommand({ Name: 'storm-alerts' }))).TopicArn!;
+  signingKey = await createSigningKey(moto);
   const table = String(fn.environment.IDEMPOTENCY_TABLE);
   await clients.dynamodb.send(
     new CreateTableCommand({
@@ -88,7 +91,12 @@ beforeAll(async () => {
     taskRoot: codeDir(packageDir, fn.zip),
     account: ACCOUNT,
     region: REGION,
-    resolvedEnvironment: { ALERT_TOPIC_ARN: topicArn, EVENT_BUS_NAME: 'default', IDEMPOTENCY_TABLE: table },
+    resolvedEnvironment: {
+      ALERT_TOPIC_ARN: topicArn,
+      EVENT_BUS_NAME: 'default',
+      IDEMPOTENCY_TABLE: table,
+      ALERT_SIGNING_KEY_ARN: signingKey.arn,
+    },
     extraEnvironment: {
       AWS_ENDPOINT_URL: moto.url,
       AWS_ENDPOINT_URL_S3: fake.url,
@@ -198,6 +206,8 @@ describe('a storm through rule → queue → the packaged check function', () =>
     const { response, alerts, drift, logs } = await runBatch(records);
     expect(response.batchItemFailures).toEqual([]);
     expect(alerts).toHaveLength(1);
+    // The grouped alert goes through the same publish path as every alert: it is signed.
+    await expect(signingKey.check(alerts[0]!)).resolves.toEqual({ verdict: 'genuine' });
     const m = classifyTopicMessage('storm', alerts[0]!);
     expect(m.kind).toBe('digest');
     if (m.kind !== 'digest') return;
