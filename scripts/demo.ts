@@ -37,6 +37,8 @@ async function run(): Promise<number> {
     AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
     AWS_SECRET_ACCESS_KEY: 'demo-secret-not-real',
     AWS_REGION: 'eu-west-1',
+    // The sample events come from three Regions: the demo stack serves them all (servedRegions).
+    SERVED_REGIONS: 'eu-west-1,us-west-2,us-east-1',
     AWS_MAX_ATTEMPTS: '2',
     ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:mfa-delete-guard-demo-alerts',
     EVENT_BUS_NAME: 'default',
