@@ -8,10 +8,10 @@ import {
   DynamoDBClient,
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
-import { startFakeAws, type FakeAws } from '../support/fakeAws';
-import { loadCheckHandler, type CheckHandler } from '../support/checkHandler';
+import type { FakeAws } from '../support/fakeAws';
+import type { CheckHandler } from '../support/checkHandler';
 import { lambdaContext } from '../support/lambdaContext';
-import { startMoto, type Moto } from '../support/moto';
+import { startDedupedCheckHandler } from './support/dedupedCheckHandler';
 import { loadEvent, resetToSampleBuckets } from '../support/scenarios';
 import { createDeliveryDedupe } from '../../lib/aws/deliveryDedupe';
 import { dedupeFromEnv } from '../../lib/runtime/wiring';
@@ -24,25 +24,16 @@ const DRIFT_EVENT = loadEvent('cloudtrail-mfa-delete-disabled.json') as {
 };
 
 let fake: FakeAws;
-let moto: Moto;
 let ddb: DynamoDBClient;
 let handler: CheckHandler;
+let stop: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  [fake, moto] = await Promise.all([startFakeAws(), startMoto()]);
-  ddb = new DynamoDBClient({ endpoint: moto.url, region: 'eu-west-1' });
-  handler = await loadCheckHandler(fake, {
-    // The SDK's service-specific endpoint: only DynamoDB goes to moto.
-    AWS_ENDPOINT_URL_DYNAMODB: moto.url,
-    ALERT_TOPIC_ARN: TOPIC,
-    IDEMPOTENCY_TABLE: TABLE,
-    IDEMPOTENCY_WINDOW_SECONDS: '3600',
-  });
+  ({ fake, ddb, handler, stop } = await startDedupedCheckHandler(TOPIC, TABLE));
 }, 60_000);
 
 afterAll(async () => {
-  ddb?.destroy();
-  await Promise.all([fake?.close(), moto?.stop()]);
+  await stop?.();
 });
 
 beforeEach(async () => {

@@ -6,10 +6,10 @@ import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk
 import type { SQSBatchResponse } from 'aws-lambda';
 import { SNS_MESSAGE_MAX_BYTES } from '../../lib/domain/snsMessage';
 import { classifyTopicMessage } from '../../lib/domain/topicMessage';
-import { startFakeAws, type FakeAws } from '../support/fakeAws';
-import { loadCheckHandler, type CheckHandler } from '../support/checkHandler';
+import type { FakeAws } from '../support/fakeAws';
+import type { CheckHandler } from '../support/checkHandler';
 import { lambdaContext } from '../support/lambdaContext';
-import { startMoto, type Moto } from '../support/moto';
+import { startDedupedCheckHandler } from './support/dedupedCheckHandler';
 import { loadEvent } from '../support/scenarios';
 
 const TABLE = 'mfa-delete-guard-test-storm';
@@ -21,24 +21,16 @@ const SAMPLE = loadEvent('cloudtrail-mfa-delete-disabled.json') as {
 };
 
 let fake: FakeAws;
-let moto: Moto;
 let ddb: DynamoDBClient;
 let handler: CheckHandler;
+let stop: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  [fake, moto] = await Promise.all([startFakeAws(), startMoto()]);
-  ddb = new DynamoDBClient({ endpoint: moto.url, region: 'eu-west-1' });
-  handler = await loadCheckHandler(fake, {
-    AWS_ENDPOINT_URL_DYNAMODB: moto.url,
-    ALERT_TOPIC_ARN: TOPIC,
-    IDEMPOTENCY_TABLE: TABLE,
-    IDEMPOTENCY_WINDOW_SECONDS: '3600',
-  });
+  ({ fake, ddb, handler, stop } = await startDedupedCheckHandler(TOPIC, TABLE));
 }, 60_000);
 
 afterAll(async () => {
-  ddb?.destroy();
-  await Promise.all([fake?.close(), moto?.stop()]);
+  await stop?.();
 });
 
 beforeEach(async () => {
