@@ -5,15 +5,15 @@
  * `$(…)`), not those in comments or in single-quoted text it only prints for a person to run by hand.
  */
 export function awsCommandsOf(script: string): string[] {
-  const commands = script
-    .split('\n')
-    .filter((l) => !l.trimStart().startsWith('#'))
-    .map((l) => l.replace(/'[^']*'/g, "''"))
-    .flatMap((l) =>
-      [...l.matchAll(/(?:^\s*|\$\()aws ([a-z0-9-]+) ([a-z0-9-]+)/g)].map((m) => `aws ${m[1]} ${m[2]}`),
-    );
-  return [...new Set(commands)];
+  // One pass over the whole script (a sweep renders thousands): lines are split at \n only, as bash does.
+  const commands = new Set<string>();
+  const uncommented = script.replace(COMMENT_LINE, '').replace(SINGLE_QUOTED, "''");
+  for (const m of uncommented.matchAll(COMMAND_START)) commands.add(`aws ${m[1]} ${m[2]}`);
+  return [...commands];
 }
+const COMMENT_LINE = /(?<=^|\n)\s*#[^\n]*/g;
+const SINGLE_QUOTED = /'[^'\n]*'/g;
+const COMMAND_START = /(?:(?<=^|\n)\s*|\$\()aws ([a-z0-9-]+) ([a-z0-9-]+)/g;
 
 export const VERIFY_COMMAND_CHECKOUT = 'npm run cli -- verify-script FILE';
 export const VERIFY_COMMAND_BUILT = 'mfa-delete-guard verify-script FILE';
