@@ -17,17 +17,8 @@ import type { CheckResult } from './domain/types';
 import { emitDriftEvents } from './aws/emitDriftEvents';
 import { forEachConcurrent } from './aws/concurrency';
 import { publishAlert } from './aws/publishAlert';
-import {
-  checkScopeChange,
-  checkTarget,
-  deliver,
-  once,
-  resultFromLive,
-  uncheckedResult,
-  type GuardDeps,
-} from './guard';
-import { TransientAwsError } from './aws/errors';
-import { memberDeps, type Hub } from './org/hub';
+import { checkScopeChange, checkTarget, deliver, once, uncheckedResult, type GuardDeps } from './guard';
+import { memberAccess, type Hub } from './org/hub';
 
 /** The part of an SQS record the batch reads. */
 export interface QueuedRecord {
@@ -63,29 +54,10 @@ async function checkRecord(
     return uncheckedResult({ kind: 'invalid', reason: 'queued message is not JSON' }, checkedAt());
   }
   const inv = parseInvocation(body, options);
-  // Organization mode: a member account's record is checked through its spoke role (as runHubInvocation).
-  if (hub && (inv.kind === 'event' || inv.kind === 'tagging') && inv.record.account !== deps.account) {
-    const access = await hub.sessions.access(inv.record.account);
-    if (access.ok) deps = memberDeps(deps, inv.record.account, access.s3);
-    else if (access.kind === 'fault') throw new TransientAwsError(access.reason, undefined);
-    else
-      return resultFromLive(
-        {
-          bucket: inv.record.bucket,
-          region: inv.record.region,
-          account: inv.record.account,
-          ...(inv.kind === 'event' && { record: inv.record }),
-          trigger: 'cloudtrail',
-        },
-        {
-          kind: 'denied',
-          errorCode: 'SpokeRoleUnavailable',
-          message: `account ${inv.record.account}: ${access.reason}`,
-        },
-        deps,
-        checkedAt(),
-      );
-  }
+  // Organization mode: a member account's record is checked through its spoke role, as on a direct invoke.
+  const member = hub && (await memberAccess(inv, deps, hub));
+  if (member && 'unusable' in member) return member.unusable;
+  if (member) deps = member.deps;
   switch (inv.kind) {
     case 'event':
       return checkTarget(

@@ -1,6 +1,8 @@
 // Organization mode, the hub's resources (docs/organization.md): with --param orgMode=hub the stack also owns
 // an event bus that only the organization's accounts may put events on, and a rule on it that sends the
-// forwarded PutBucketVersioning records to the check function. Standalone (no orgMode): nothing at all.
+// forwarded PutBucketVersioning records to the check queue, as the standalone rule sends the hub's own
+// (resources/check.yml): one batch holds both, and a member account's storm is grouped like the hub's.
+// Standalone (no orgMode): nothing at all.
 // osls calls this function while resolving ${file(./resources/org.cjs)}.
 'use strict';
 
@@ -66,6 +68,32 @@ module.exports = async ({ resolveVariable }) => {
 
   const arn = (id) => ({ 'Fn::GetAtt': [id, 'Arn'] });
 
+  // The check queue admits the org rule too: the standalone queue policy (resources/check.yml) with this
+  // rule's ARN added to the one statement that lets EventBridge send, so that nothing else in it changes.
+  // SQS keeps one policy per queue, hence an extension of that policy rather than a second one.
+  const queuePolicy = await resolveVariable(
+    'file(./resources/check.yml):Resources.CheckQueuePolicy.Properties.PolicyDocument',
+  );
+  const senders = queuePolicy.Statement.filter(
+    (s) => s.Effect === 'Allow' && s.Principal?.Service === 'events.amazonaws.com',
+  );
+  const ruleArns = senders[0]?.Condition?.ArnEquals?.['aws:SourceArn'];
+  if (senders.length !== 1 || !ruleArns)
+    throw new Error(
+      'resources/check.yml: CheckQueuePolicy needs one EventBridge statement with an aws:SourceArn',
+    );
+  const withOrgRule = (s) => ({
+    ...s,
+    Condition: {
+      ...s.Condition,
+      ArnEquals: { 'aws:SourceArn': [ruleArns, arn('OrgPutBucketVersioningRule')].flat() },
+    },
+  });
+  const checkQueuePolicy = {
+    ...queuePolicy,
+    Statement: queuePolicy.Statement.map((s) => (s === senders[0] ? withOrgRule(s) : s)),
+  };
+
   return {
     Resources: {
       OrgEventBus: {
@@ -93,14 +121,14 @@ module.exports = async ({ resolveVariable }) => {
         Properties: {
           Name: `${prefix}-org-put-bucket-versioning`,
           Description:
-            'PutBucketVersioning records forwarded by the organization’s spokes, to the check function.',
+            'PutBucketVersioning records forwarded by the organization’s spokes, to the check queue.',
           EventBusName: { Ref: 'OrgEventBus' },
           EventPattern: pattern,
           State: 'ENABLED',
           Targets: [
             {
-              Id: 'check',
-              Arn: { 'Fn::GetAtt': ['CheckLambdaFunction', 'Arn'] },
+              Id: 'check-queue',
+              Arn: { 'Fn::GetAtt': ['CheckQueue', 'Arn'] },
               // As the standalone rule: an hour of retries, then the dead-letter queue (and its alarm).
               RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 24 },
               DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['OrgDeadLetterQueue', 'Arn'] } },
@@ -108,16 +136,7 @@ module.exports = async ({ resolveVariable }) => {
           ],
         },
       },
-      OrgRuleInvokesCheck: {
-        Type: 'AWS::Lambda::Permission',
-        Properties: {
-          FunctionName: { 'Fn::GetAtt': ['CheckLambdaFunction', 'Arn'] },
-          Action: 'lambda:InvokeFunction',
-          Principal: 'events.amazonaws.com',
-          SourceArn: { 'Fn::GetAtt': ['OrgPutBucketVersioningRule', 'Arn'] },
-        },
-      },
-      // Forwarded records the hub's rule could not deliver to the check function.
+      // Forwarded records the hub's rule could not deliver to the check queue.
       OrgDeadLetterQueue: {
         Type: 'AWS::SQS::Queue',
         DeletionPolicy: 'Delete',
@@ -161,8 +180,7 @@ module.exports = async ({ resolveVariable }) => {
         Type: 'AWS::CloudWatch::Alarm',
         Properties: {
           AlarmName: `${prefix}-org-dead-letters`,
-          AlarmDescription:
-            'Records forwarded by member accounts could not be delivered to the check function.',
+          AlarmDescription: 'Records forwarded by member accounts could not be delivered to the check queue.',
           Namespace: 'AWS/SQS',
           MetricName: 'ApproximateNumberOfMessagesVisible',
           Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['OrgDeadLetterQueue', 'QueueName'] } }],
@@ -196,6 +214,7 @@ module.exports = async ({ resolveVariable }) => {
       },
     },
     extensions: {
+      CheckQueuePolicy: { Properties: { PolicyDocument: checkQueuePolicy } },
       CheckLambdaFunction: { Properties: await environment('check') },
       SweepLambdaFunction: { Properties: await environment('sweep') },
       SweepPageLambdaFunction: { Properties: await environment('sweepPage') },

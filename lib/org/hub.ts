@@ -12,7 +12,7 @@ import type { SpokeSessions } from '../aws/spokeSessions';
 import { worstFirst } from '../domain/digest';
 import { memberConfig, type AccountOutcome, type OrgConfig } from '../domain/org';
 import type { Invocation } from '../domain/parseInvocation';
-import type { Report } from '../domain/types';
+import type { CheckResult, Report } from '../domain/types';
 import { WATCH_DELAY_SECONDS, messageDigest, type FanOut, type PageMessage } from '../fanout/types';
 import { deliver, resultFromLive, runInvocation, type GuardDeps, type SweepRunner } from '../guard';
 import {
@@ -58,28 +58,28 @@ export function memberDeps(deps: GuardDeps, account: string, s3: S3ClientPool): 
 }
 
 /**
- * The hub's entry point: a record from a member account is checked in that account; everything else (the
- * hub's own records, manual checks, sweeps) runs as in a standalone deployment. Whether the record's account
- * is a member was settled when it was parsed (the trust seam, lib/domain/trust.ts, with isMember).
+ * Where a member account's CloudTrail record is checked: through its spoke role (`deps` in its name), or,
+ * when the role cannot be used, the result that says so (unverified, naming the account and the cause).
+ * Undefined for the hub's own records and everything that is not a CloudTrail record. Whether the record's
+ * account is a member was settled when it was parsed (the trust seam, lib/domain/trust.ts, with isMember).
+ * Shared by a direct invoke and the check queue, so that a member's record is treated alike on both paths.
  */
-export async function runHubInvocation(
+export async function memberAccess(
   inv: Invocation,
   deps: GuardDeps,
   hub: Hub,
-  sweep?: SweepRunner,
-): Promise<Report> {
+): Promise<{ deps: GuardDeps } | { unusable: CheckResult } | undefined> {
   // CloudTrail records (a versioning change, or a change of the guard's tag) name their account.
   if ((inv.kind !== 'event' && inv.kind !== 'tagging') || inv.record.account === deps.account)
-    return runInvocation(inv, deps, sweep);
+    return undefined;
   const { record } = inv;
-  const checkedAt = (deps.now ? deps.now() : new Date()).toISOString();
   const access = await hub.sessions.access(record.account);
-  if (access.ok) return runInvocation(inv, memberDeps(deps, record.account, access.s3), sweep);
-  // STS failing is worth Lambda's retry (and the dead-letter queue after it); a missing or distrusting
-  // role will not heal by itself: the bucket is reported unverified, naming the account and the cause.
+  if (access.ok) return { deps: memberDeps(deps, record.account, access.s3) };
+  // STS failing is worth a retry (Lambda's, or the queue's, then the dead-letter queue); a missing or
+  // distrusting role will not heal by itself: the bucket is reported unverified, naming the account and cause.
   if (access.kind === 'fault') throw new TransientAwsError(access.reason, undefined);
   deps.log?.warn('spoke role not usable', { account: record.account, reason: access.reason });
-  const result = resultFromLive(
+  const unusable = resultFromLive(
     {
       bucket: record.bucket,
       region: record.region,
@@ -93,10 +93,26 @@ export async function runHubInvocation(
       message: `account ${record.account}: ${access.reason}`,
     },
     deps,
-    checkedAt,
+    (deps.now ? deps.now() : new Date()).toISOString(),
   );
-  await deliver([result], deps, false);
-  return { results: [result] };
+  return { unusable };
+}
+
+/**
+ * The hub's entry point: a record from a member account is checked in that account; everything else (the
+ * hub's own records, manual checks, sweeps) runs as in a standalone deployment.
+ */
+export async function runHubInvocation(
+  inv: Invocation,
+  deps: GuardDeps,
+  hub: Hub,
+  sweep?: SweepRunner,
+): Promise<Report> {
+  const member = await memberAccess(inv, deps, hub);
+  if (!member) return runInvocation(inv, deps, sweep);
+  if ('deps' in member) return runInvocation(inv, member.deps, sweep);
+  await deliver([member.unusable], deps, false);
+  return { results: [member.unusable] };
 }
 
 /** The accounts an org sweep covers: the listed ones (taken as ACTIVE), else the organization's. */

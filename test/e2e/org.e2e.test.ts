@@ -7,6 +7,10 @@
  *
  * The hub runs in moto's default account A (the organization's management account here); B and C hold a
  * spoke role that trusts the hub's check and sweep roles; D has none; E is closed (SUSPENDED).
+ *
+ * Storms: the packaged hub's two CloudTrail rules on moto (the standalone rule on the default bus, the org
+ * rule on the org bus), both targeting the check queue as the stack wires them; the queue read in one batch
+ * and handed to the packaged check function, as its event source mapping does.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,7 +22,14 @@ import {
   ListAccountsCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
+import {
+  CreateEventBusCommand,
+  PutEventsCommand,
+  PutRuleCommand,
+  PutTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
+import type { SQSBatchResponse } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckResult, Report } from '../../lib/domain/types';
 import { emailDigest } from '../../lib/channels/email/digest';
@@ -28,10 +39,18 @@ import type { SweepReport } from '../../lib/sweep';
 import { startFakeAws, type FakeAws } from '../support/fakeAws';
 import { createSweepRunTable, startMoto, type Moto } from '../support/moto';
 import { loadEvent } from '../support/scenarios';
-import { createQueue, drainQueue, motoClients, REGION, type Queue } from './support/motoClients';
+import {
+  createQueue,
+  drainQueue,
+  motoClients,
+  receiveBatch,
+  REGION,
+  type Queue,
+} from './support/motoClients';
 import { createSigningKey, type SigningKey } from './support/signingKey';
 import {
   CHECK_FUNCTION,
+  checkPatternRules,
   codeDir,
   lambdaFunction,
   loadTemplate,
@@ -52,6 +71,10 @@ let accounts: { B: string; C: string; D: string; E: string };
 type Fn = 'check' | 'sweep' | 'sweepPage' | 'fannedSweep';
 let invoke: Record<Fn, ReturnType<typeof packagedFunction>>;
 let pages: Queue;
+let checkQueue: Queue;
+let driftEvents: Queue;
+/** Where each account's CloudTrail records reach the hub: A's own default bus, a member's via the org bus. */
+let orgBusName: string;
 const RUN_TABLE = 'mfa-delete-guard-prod-sweep-runs';
 
 const hubRole = (fn: string) => `arn:aws:iam::${A}:role/mfa-delete-guard-prod-hub-${fn}`;
@@ -142,6 +165,41 @@ beforeAll(async () => {
   // The hub signs what it publishes, with the stack's HMAC key (made in moto's KMS).
   signingKey = await createSigningKey(moto);
   const template = loadTemplate(packageDir);
+
+  // The packaged CloudTrail rules, each on its bus, targeting the check queue as the stack does; drift
+  // events (on the default bus) to a queue of their own.
+  checkQueue = await createQueue(clients.sqs, 'mfa-delete-guard-prod-check');
+  const rules = checkPatternRules(template);
+  expect(rules.map((r) => [r.logicalId, r.eventBusName, r.via])).toEqual([
+    ['PutBucketVersioningRule', undefined, { queue: 'CheckQueue' }],
+    ['OrgPutBucketVersioningRule', 'mfa-delete-guard-prod-org', { queue: 'CheckQueue' }],
+  ]);
+  orgBusName = rules[1]!.eventBusName!;
+  await clients.eventBridge.send(new CreateEventBusCommand({ Name: orgBusName }));
+  for (const rule of rules) {
+    const bus = rule.eventBusName && { EventBusName: rule.eventBusName };
+    await clients.eventBridge.send(
+      new PutRuleCommand({ Name: rule.logicalId, EventPattern: JSON.stringify(rule.eventPattern), ...bus }),
+    );
+    await clients.eventBridge.send(
+      new PutTargetsCommand({
+        Rule: rule.logicalId,
+        ...bus,
+        Targets: [{ Id: 'check-queue', Arn: checkQueue.arn }],
+      }),
+    );
+  }
+  driftEvents = await createQueue(clients.sqs, 'org-drift-events');
+  await clients.eventBridge.send(
+    new PutRuleCommand({
+      Name: 'drift-consumer',
+      EventPattern: JSON.stringify({ source: ['mfa-delete-guard'] }),
+    }),
+  );
+  await clients.eventBridge.send(
+    new PutTargetsCommand({ Rule: 'drift-consumer', Targets: [{ Id: 'c', Arn: driftEvents.arn }] }),
+  );
+
   const fnOf = (key: string, fanOut = false) => {
     const fn = lambdaFunction(template, key);
     return packagedFunction({
@@ -301,4 +359,147 @@ describe('the packaged org sweep, fanned out per account over SQS and DynamoDB',
     // Rebuilt from DynamoDB in each member's name.
     expect(email).toContain(`arn:aws:iam::${accounts.C}:root`);
   });
+});
+
+/** The account each CloudTrail record was recorded in, by eventID (see `asDelivered`). */
+const recordedIn = new Map<string, string>();
+let storm = 0;
+
+/**
+ * CloudTrail records of `account` turning MFA delete off on n buckets in drift, 100 ms apart, put where they
+ * reach the hub: the hub's own on its default bus (its standalone rule), a member's on the org bus (as the
+ * member's spoke rule forwards it).
+ */
+async function putRecords(account: string, n: number): Promise<string[]> {
+  storm++;
+  const sample = eventFrom(account, 'x') as {
+    source: string;
+    'detail-type': string;
+    resources: string[];
+    time: string;
+    detail: { eventID: string; eventTime: string; requestParameters: { bucketName: string } };
+  };
+  const start = Date.parse(sample.detail.eventTime);
+  const names: string[] = [];
+  const entries = Array.from({ length: n }, (_, i) => {
+    const name = `e2e-storm-${storm}-${account.slice(-4)}-${String(i).padStart(2, '0')}`;
+    names.push(name);
+    fake.addBucket({ name, account, region: REGION, versioning: 'Enabled', mfaDelete: 'Disabled' });
+    const detail = structuredClone(sample.detail);
+    detail.eventTime = new Date(start + i * 100).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    detail.eventID = `7c1d2e3f-${String(storm).padStart(4, '0')}-4a5b-8c9d-${account}${String(i).padStart(2, '0')}`;
+    detail.requestParameters.bucketName = name;
+    recordedIn.set(detail.eventID, account);
+    return {
+      Source: sample.source,
+      DetailType: sample['detail-type'],
+      Detail: JSON.stringify(detail),
+      Resources: [`arn:aws:s3:::${name}`],
+      Time: new Date(sample.time),
+      ...(account !== A && { EventBusName: orgBusName }),
+    };
+  });
+  for (let i = 0; i < entries.length; i += 10) {
+    const out = await clients.eventBridge.send(new PutEventsCommand({ Entries: entries.slice(i, i + 10) }));
+    expect(out.FailedEntryCount).toBe(0);
+  }
+  return names;
+}
+
+/**
+ * The event as EventBridge delivers it: `account` is the account the event occurred in, also when a rule
+ * forwarded it from that account's bus to the hub's
+ * (https://docs.aws.amazon.com/eventbridge/latest/ref/overiew-event-structure.html). moto (5.2) sets its own
+ * account, or none, so the account each record was recorded in is put back, and nothing else changes.
+ */
+function asDelivered(body: string): string {
+  const event = JSON.parse(body) as { account?: string; detail: { eventID: string } };
+  const account = recordedIn.get(event.detail.eventID);
+  if (!account)
+    throw new Error(`the check queue holds an event this test did not put: ${body.slice(0, 200)}`);
+  return JSON.stringify({ ...event, account });
+}
+
+/** The check queue's batch through the packaged hub check: what it answered, published and emitted. */
+async function runStormBatch() {
+  const records = await receiveBatch(clients.sqs, checkQueue, asDelivered);
+  const response = await run<SQSBatchResponse>('check', { Records: records });
+  const messages = (await published()).map((p) => ({
+    ...p,
+    parsed: classifyTopicMessage(p.Subject, p.Message),
+  }));
+  const drift = (await drainQueue(clients.sqs, driftEvents)).map(
+    (b) => (JSON.parse(b) as { detail: { account: string; bucket: string } }).detail,
+  );
+  return { records, response, messages, drift };
+}
+
+describe('storms through the org rule and the standalone rule → the check queue → the packaged hub check', () => {
+  it("the hub's own storm and a member's, in one batch: one grouped alert per account, every bucket accounted for", async () => {
+    fake.reset();
+    await Promise.all([drainQueue(clients.sqs, driftEvents), published()]);
+    const own = await putRecords(A, 7);
+    const member = await putRecords(accounts.B, 9);
+    const { records, response, messages, drift } = await runStormBatch();
+    expect(records).toHaveLength(16);
+    expect(response.batchItemFailures).toEqual([]);
+
+    expect(messages.map((m) => m.parsed.kind)).toEqual(['digest', 'digest']);
+    for (const m of messages)
+      await expect(signingKey.check(m.Message)).resolves.toEqual({ verdict: 'genuine' });
+    const groups = new Map(
+      messages.flatMap((m) => (m.parsed.kind === 'digest' ? [[m.parsed.digest.account, m] as const] : [])),
+    );
+    for (const [account, names] of [
+      [A, own],
+      [accounts.B, member],
+    ] as const) {
+      const m = groups.get(account);
+      expect(m, account).toBeDefined();
+      if (m?.parsed.kind !== 'digest') continue;
+      const { digest } = m.parsed;
+      expect(digest.total).toBe(names.length);
+      expect(digest.storm?.actors.map((a) => a.buckets)).toEqual([names.length]);
+      expect(digest.leftOut).toBe(0);
+      expect(digest.attention.map((r) => [r.account, r.bucket, r.status]).sort()).toEqual(
+        names.map((n) => [account, n, 'drift']),
+      );
+      // Every bucket's script, each for its own account's root.
+      const email = emailOf(m);
+      for (const n of names) expect(email).toContain(n);
+      expect(email.split(`arn:aws:iam::${account}:root`).length - 1).toBeGreaterThanOrEqual(names.length);
+    }
+    expect(emailOf(groups.get(accounts.B))).not.toContain(`arn:aws:iam::${A}:root`);
+    // B read through its spoke role, once for the whole storm; the hub's own buckets with its own role.
+    expect(
+      fake.requests
+        .filter((r) => r.operation === 'AssumeRole')
+        .map((r) => new URLSearchParams(r.body).get('RoleArn')),
+    ).toEqual([spokeRole(accounts.B)]);
+    // Drift events stay one per bucket, each in its own account.
+    expect(drift.map((d) => `${d.account}/${d.bucket}`).sort()).toEqual(
+      [...own.map((n) => `${A}/${n}`), ...member.map((n) => `${accounts.B}/${n}`)].sort(),
+    );
+    console.log(
+      `--- the member's grouped alert of the e2e run (top) ---\n${emailOf(groups.get(accounts.B)).slice(0, 1500)}`,
+    );
+  }, 180_000);
+
+  it("a storm in the hub's account and two records from a member: one grouped alert, and two single ones", async () => {
+    fake.reset();
+    await Promise.all([drainQueue(clients.sqs, driftEvents), published()]);
+    const own = await putRecords(A, 6);
+    const member = await putRecords(accounts.B, 2);
+    const { records, response, messages, drift } = await runStormBatch();
+    expect(records).toHaveLength(8);
+    expect(response.batchItemFailures).toEqual([]);
+    const digests = messages.flatMap((m) => (m.parsed.kind === 'digest' ? [m.parsed.digest] : []));
+    expect(digests.map((d) => [d.account, d.total])).toEqual([[A, own.length]]);
+    const singles = messages.flatMap((m) => (m.parsed.kind === 'alert' ? [m.parsed.result] : []));
+    expect(singles.map((r) => [r.account, r.bucket, r.status]).sort()).toEqual(
+      member.map((n) => [accounts.B, n, 'drift']),
+    );
+    expect(messages).toHaveLength(3);
+    expect(drift).toHaveLength(8);
+  }, 180_000);
 });

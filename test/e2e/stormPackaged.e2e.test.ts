@@ -6,7 +6,6 @@
  */
 import { PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import { ReceiveMessageCommand, DeleteMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
@@ -15,7 +14,14 @@ import { SNS_MESSAGE_MAX_BYTES } from '../../lib/domain/snsMessage';
 import { startFakeAws, type FakeAws } from '../support/fakeAws';
 import { startMoto, type Moto } from '../support/moto';
 import { loadEvent } from '../support/scenarios';
-import { createQueue, drainQueue, motoClients, REGION, type Queue } from './support/motoClients';
+import {
+  createQueue,
+  drainQueue,
+  motoClients,
+  receiveBatch,
+  REGION,
+  type Queue,
+} from './support/motoClients';
 import { checkFunction, checkPatternRules, codeDir, loadTemplate } from './support/package';
 import { packagedFunction } from './support/packagedFunction';
 import { createSigningKey, type SigningKey } from './support/signingKey';
@@ -78,7 +84,9 @@ beforeAll(async () => {
   );
   // The packaged rule's pattern, targeting the check queue as the stack does.
   const rules = checkPatternRules(template);
-  expect(rules.map((r) => r.logicalId)).toEqual(['PutBucketVersioningRule']);
+  expect(rules.map((r) => [r.logicalId, r.via])).toEqual([
+    ['PutBucketVersioningRule', { queue: 'CheckQueue' }],
+  ]);
   checkQueue = await createQueue(clients.sqs, 'mfa-delete-guard-prod-check');
   await clients.eventBridge.send(
     new PutRuleCommand({ Name: 'check-rule', EventPattern: JSON.stringify(rules[0]!.eventPattern) }),
@@ -158,34 +166,7 @@ function withAccount(body: string): string {
 }
 
 /** Everything on the check queue, as the event source mapping hands it to the function in one batch. */
-async function readBatch(): Promise<SQSRecord[]> {
-  const records: SQSRecord[] = [];
-  for (;;) {
-    const out = await clients.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: checkQueue.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
-    );
-    const messages = out.Messages ?? [];
-    if (!messages.length) return records;
-    for (const m of messages)
-      records.push({
-        messageId: m.MessageId!,
-        receiptHandle: m.ReceiptHandle!,
-        body: withAccount(m.Body!),
-        attributes: {} as SQSRecord['attributes'],
-        messageAttributes: {},
-        md5OfBody: m.MD5OfBody ?? '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: checkQueue.arn,
-        awsRegion: REGION,
-      });
-    await clients.sqs.send(
-      new DeleteMessageBatchCommand({
-        QueueUrl: checkQueue.url,
-        Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
-      }),
-    );
-  }
-}
+const readBatch = () => receiveBatch(clients.sqs, checkQueue, withAccount);
 
 async function runBatch(records: SQSRecord[]) {
   const invocation = await invoke<SQSBatchResponse>({ Records: records });

@@ -179,6 +179,146 @@ describe('the hub check', () => {
   });
 });
 
+/** Records as the check queue hands them to the function: one batch, one SQS record per event. */
+const batchOf = (events: unknown[]) => ({
+  Records: events.map((event, i) => ({
+    messageId: `m-${i}`,
+    receiptHandle: `r-${i}`,
+    body: JSON.stringify(event),
+    attributes: { ApproximateReceiveCount: '1' },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: `arn:aws:sqs:eu-west-1:${A}:mfa-delete-guard-prod-check`,
+    awsRegion: 'eu-west-1',
+  })),
+});
+const checkBatch = async (events: unknown[]) =>
+  (await check(batchOf(events), lambdaContext())) as unknown as { batchItemFailures: unknown[] };
+
+/** What one delivery left behind, the check's own time masked: published messages and drift events. */
+function delivered(): { published: string[]; driftEvents: string[] } {
+  const times = new Set<string>();
+  for (const p of fake.published) {
+    const machine = JSON.parse(JSON.parse(p.Message).default as string) as {
+      result?: { checkedAt?: string };
+    };
+    if (machine.result?.checkedAt) times.add(machine.result.checkedAt);
+  }
+  const mask = (text: string) => [...times].reduce((t, time) => t.replaceAll(time, '<checkedAt>'), text);
+  return {
+    published: fake.published.map((p) => mask(`${p.Subject}\n${p.Message}`)).sort(),
+    driftEvents: fake.putEvents.map((e) => mask(e.Detail)).sort(),
+  };
+}
+
+describe('the hub check on its queue (the org rule and the standalone rule feed it)', () => {
+  it("treats a member's queued record exactly as a direct invoke: the same alert, drift event and reads", async () => {
+    const cases: Array<[string, unknown]> = [
+      ['B, through its spoke role', eventFrom(B, 'b-drift')],
+      [
+        "C's tag change",
+        JSON.parse(
+          JSON.stringify(loadEvent('cloudtrail-tagging-exempt.json'))
+            .replaceAll(A, C)
+            .replaceAll('example-bucket', 'c-ok'),
+        ),
+      ],
+      ['D, which has no spoke role', eventFrom(D, 'd-drift')],
+      ['E, not a member', eventFrom(E, 'e-bucket')],
+    ];
+    for (const [name, event] of cases) {
+      arrange();
+      await check(event, lambdaContext());
+      const direct = delivered();
+      const directReads = fake.requests.filter((r) => r.operation === 'GetBucketVersioning').length;
+      arrange();
+      expect(await checkBatch([event]), name).toEqual({ batchItemFailures: [] });
+      expect(delivered(), name).toEqual(direct);
+      expect(fake.requests.filter((r) => r.operation === 'GetBucketVersioning').length, name).toBe(
+        directReads,
+      );
+    }
+  });
+
+  it("groups storms per account in one batch: one alert for B's six buckets, one for D's, A's two stay single", async () => {
+    const bEvents: unknown[] = [];
+    const dEvents: unknown[] = [];
+    for (let i = 0; i < 6; i++) {
+      fake.addBucket({
+        name: `b-storm-${i}`,
+        account: B,
+        region: 'eu-west-1',
+        versioning: 'Suspended',
+        mfaDelete: 'Disabled',
+      });
+      bEvents.push(eventFrom(B, `b-storm-${i}`));
+      dEvents.push(eventFrom(D, `d-storm-${i}`));
+    }
+    for (const name of ['a-drift-1', 'a-drift-2'])
+      fake.addBucket({
+        name,
+        account: A,
+        region: 'eu-west-1',
+        versioning: 'Suspended',
+        mfaDelete: 'Disabled',
+      });
+    const events = [eventFrom(A, 'a-drift-1'), ...bEvents, eventFrom(A, 'a-drift-2'), ...dEvents];
+    expect(await checkBatch(events)).toEqual({ batchItemFailures: [] });
+
+    const { classifyTopicMessage } = await import('../../lib/domain/topicMessage');
+    const messages = fake.published.map((p) =>
+      classifyTopicMessage(p.Subject, JSON.parse(p.Message).default as string),
+    );
+    const groups = messages.flatMap((m) => (m.kind === 'digest' ? [m.digest] : []));
+    expect(groups.map((g) => [g.account, g.total, g.storm?.actors[0]?.buckets]).sort()).toEqual([
+      [B, 6, 6],
+      [D, 6, 6],
+    ]);
+    const group = (account: string) => groups.find((g) => g.account === account)!;
+    expect(
+      group(B)
+        .attention.map((r) => [r.bucket, r.status])
+        .sort(),
+    ).toEqual(bEvents.map((_, i) => [`b-storm-${i}`, 'drift']));
+    // B's grouped email holds every script, each for B's root; D's says why D's buckets were not read.
+    const emailOf = (account: string) =>
+      JSON.parse(
+        fake.published[messages.findIndex((m) => m.kind === 'digest' && m.digest.account === account)]!
+          .Message,
+      ).email as string;
+    expect(emailOf(B).split(`arn:aws:iam::${B}:root`).length - 1).toBeGreaterThanOrEqual(6);
+    expect(emailOf(B)).not.toContain(A);
+    expect(emailOf(D)).toContain(SPOKE_ROLE(D));
+    for (const r of group(D).attention) expect(r).toMatchObject({ status: 'unverified', account: D });
+    expect(group(D).attention[0]?.reason).toContain(SPOKE_ROLE(D));
+    const singles = messages.flatMap((m) => (m.kind === 'alert' ? [m] : []));
+    expect(singles.map((m) => [m.result.account, m.result.bucket]).sort()).toEqual([
+      [A, 'a-drift-1'],
+      [A, 'a-drift-2'],
+    ]);
+    expect(messages).toHaveLength(4);
+    // Drift events stay one per bucket, in each bucket's own account.
+    const drift = fake.putEvents.map((e) => JSON.parse(e.Detail) as { account: string; bucket: string });
+    expect(drift).toHaveLength(14);
+    expect(new Set(drift.map((d) => `${d.account}/${d.bucket}`)).size).toBe(14);
+  });
+
+  it("gives a member's records back to the queue while STS fails; the hub's own record is alerted", async () => {
+    fake.addBucket({
+      name: 'a-drift',
+      account: A,
+      region: 'eu-west-1',
+      versioning: 'Suspended',
+      mfaDelete: 'Disabled',
+    });
+    fake.fail('AssumeRole', { status: 500, code: 'InternalFailure', message: 'STS is down' });
+    const response = await checkBatch([eventFrom(A, 'a-drift'), eventFrom(D, 'd-drift')]);
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }] });
+    expect(fake.published.map((p) => p.Subject)).toEqual([expect.stringContaining('a-drift')]);
+  });
+});
+
 describe('the org sweep', () => {
   it('sweeps A, B, C and D into one digest with per-account counts, naming D as not covered', async () => {
     actAs('sweep');

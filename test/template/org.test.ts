@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { arnOfResource, asService, decision, resolve as resolveIntrinsics } from './policyEval';
 import { summarize } from './summary';
 import {
   allPolicyStatements,
@@ -64,7 +65,7 @@ describe('the hub template', () => {
     expect(summary).toBe(readFileSync(GOLDEN, 'utf8'));
   });
 
-  it('is the standalone stack plus the org bus, its rule, permission, dead letters and alarm', () => {
+  it('is the standalone stack plus the org bus, its rule, dead letters and alarm', () => {
     const added = Object.keys(hub.Resources).filter((id) => !(id in standalone.Resources));
     expect(added.filter((id) => resource(hub, id).Type !== 'AWS::Lambda::Version').sort()).toEqual([
       'OrgDeadLetterAlarm',
@@ -73,7 +74,6 @@ describe('the hub template', () => {
       'OrgEventBus',
       'OrgEventBusPolicy',
       'OrgPutBucketVersioningRule',
-      'OrgRuleInvokesCheck',
     ]);
   });
 
@@ -94,19 +94,85 @@ describe('the hub template', () => {
     });
   });
 
-  it('sends what arrives on the bus, by the standalone pattern, to the check function only', () => {
+  it('sends what arrives on the bus, by the standalone pattern, to the check queue as the standalone rule does', () => {
     const rule = props(resource(hub, 'OrgPutBucketVersioningRule'));
     expect(referencedId(rule.EventBusName)).toBe('OrgEventBus');
     expect(rule.EventPattern).toEqual(standalonePattern(standalone));
     const targets = rule.Targets as Array<Record<string, unknown>>;
-    expect(targets.map((t) => referencedId(t.Arn))).toEqual(['CheckLambdaFunction']);
+    expect(targets.map((t) => referencedId(t.Arn))).toEqual(['CheckQueue']);
+    // The same retries as the standalone rule's target; what still fails is parked in the org's own
+    // dead-letter queue, whose alarm names forwarded records.
+    const standaloneTarget = (
+      props(resource(standalone, 'PutBucketVersioningRule')).Targets as Array<Record<string, unknown>>
+    )[0]!;
+    expect(referencedId(standaloneTarget.Arn)).toBe('CheckQueue');
+    expect(targets[0]!.RetryPolicy).toEqual(standaloneTarget.RetryPolicy);
     expect(referencedId((targets[0]!.DeadLetterConfig as { Arn: unknown }).Arn)).toBe('OrgDeadLetterQueue');
-    const permission = props(resource(hub, 'OrgRuleInvokesCheck'));
-    expect(permission.Principal).toBe('events.amazonaws.com');
-    expect(referencedId(permission.SourceArn)).toBe('OrgPutBucketVersioningRule');
     const alarm = props(resource(hub, 'OrgDeadLetterAlarm'));
     expect(JSON.stringify(alarm.Dimensions)).toContain('OrgDeadLetterQueue');
     expect(asArray(alarm.AlarmActions as unknown[]).map(referencedId)).toEqual(['AlertTopic']);
+  });
+
+  it('lets no rule invoke the check function directly: both CloudTrail rules go through the queue', () => {
+    const invokers = resourcesOfType(hub, 'AWS::Lambda::Permission').filter(
+      ([, p]) => referencedId(props(p).FunctionName) === 'CheckLambdaFunction',
+    );
+    expect(invokers).toEqual([]);
+    const toFunction = resourcesOfType(hub, 'AWS::Events::Rule').filter(([, r]) =>
+      asArray(props(r).Targets as Array<{ Arn: unknown }>).some(
+        (t) => referencedId(t.Arn) === 'CheckLambdaFunction',
+      ),
+    );
+    expect(toFunction).toEqual([]);
+  });
+
+  it('admits onto the check queue exactly the two CloudTrail rules in hub mode, only the standalone one otherwise', () => {
+    const queuePolicy = (template: CfnTemplate): PolicyStatement[] => {
+      const policies = resourcesOfType(template, 'AWS::SQS::QueuePolicy').filter(([, p]) =>
+        asArray(props(p).Queues as unknown[]).some((q) => referencedId(q) === 'CheckQueue'),
+      );
+      expect(policies).toHaveLength(1);
+      return asArray((props(policies[0]![1]).PolicyDocument as { Statement: PolicyStatement[] }).Statement);
+    };
+    const types = (template: CfnTemplate) =>
+      Object.fromEntries(Object.entries(template.Resources).map(([id, r]) => [id, r.Type]));
+    const ruleArn = (id: string) => arnOfResource(id, 'AWS::Events::Rule');
+    const queueArn = arnOfResource('CheckQueue', 'AWS::SQS::Queue');
+    const admitted = (template: CfnTemplate) => {
+      const statements = resolveIntrinsics(queuePolicy(template), types(template)) as PolicyStatement[];
+      const rules = [
+        'PutBucketVersioningRule',
+        'OrgPutBucketVersioningRule',
+        'TamperPlumbingRule',
+        'SweepSchedule',
+      ];
+      return rules.filter(
+        (id) =>
+          decision(
+            statements,
+            asService('events.amazonaws.com', 'sqs:SendMessage', ruleArn(id)),
+            queueArn,
+          ) === 'allow',
+      );
+    };
+    expect(admitted(hub)).toEqual(['PutBucketVersioningRule', 'OrgPutBucketVersioningRule']);
+    expect(admitted(standalone)).toEqual(['PutBucketVersioningRule']);
+    // Only sqs:SendMessage, and from no service but EventBridge; over TLS only.
+    const send = asService('events.amazonaws.com', 'sqs:SendMessage', ruleArn('OrgPutBucketVersioningRule'));
+    const hubStatements = resolveIntrinsics(queuePolicy(hub), types(hub)) as PolicyStatement[];
+    expect(decision(hubStatements, { ...send, action: 'sqs:ReceiveMessage' }, queueArn)).toBe('none');
+    expect(decision(hubStatements, { ...send, service: 'sns.amazonaws.com' }, queueArn)).toBe('none');
+    expect(
+      decision(
+        hubStatements,
+        { ...send, context: { ...send.context, 'aws:SecureTransport': 'false' } },
+        queueArn,
+      ),
+    ).toBe('deny');
+    // Nothing else differs from the standalone policy: the hub adds one ARN to the same statement.
+    const withoutSourceArns = (statements: PolicyStatement[]) =>
+      statements.map((st) => ({ ...st, Condition: { ...st.Condition, ArnEquals: undefined } }));
+    expect(withoutSourceArns(queuePolicy(hub))).toEqual(withoutSourceArns(queuePolicy(standalone)));
   });
 
   it('lets only the check, sweep and page-worker roles assume spoke roles, by name, inside the organization', () => {

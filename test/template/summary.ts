@@ -86,17 +86,24 @@ export function summarize(template: CfnTemplate): string {
           `on failure to ${show(onFailure?.Destination)}`,
       );
     }
-    for (const [ruleId, rule] of resourcesOfType(template, 'AWS::Events::Rule')) {
-      for (const target of asArray(props(rule).Targets as Record<string, unknown>[])) {
-        if (!refersTo(target.Arn, id)) continue;
-        const r = props(rule);
-        const what = r.ScheduleExpression
-          ? `schedule ${show(r.ScheduleExpression)}`
-          : `pattern ${JSON.stringify(r.EventPattern)}`;
-        const dlq = (target.DeadLetterConfig as { Arn?: unknown } | undefined)?.Arn;
-        lines.push(`  invoked by rule ${ruleId} (${what})${dlq ? `, undelivered to ${show(dlq)}` : ''}`);
+    // The rules that target `targetId` (the function, or a queue its event source mapping reads).
+    const rulesTo = (targetId: string, indent: string, verb: string) => {
+      for (const [ruleId, rule] of resourcesOfType(template, 'AWS::Events::Rule')) {
+        for (const target of asArray(props(rule).Targets as Record<string, unknown>[])) {
+          if (!refersTo(target.Arn, targetId)) continue;
+          const r = props(rule);
+          const what = r.ScheduleExpression
+            ? `schedule ${show(r.ScheduleExpression)}`
+            : `pattern ${JSON.stringify(r.EventPattern)}`;
+          const dlq = (target.DeadLetterConfig as { Arn?: unknown } | undefined)?.Arn;
+          const bus = r.EventBusName ? ` on bus ${show(r.EventBusName)}` : '';
+          lines.push(
+            `${indent}${verb} rule ${ruleId}${bus} (${what})${dlq ? `, undelivered to ${show(dlq)}` : ''}`,
+          );
+        }
       }
-    }
+    };
+    rulesTo(id, '  ', 'invoked by');
     for (const [mappingId, mapping] of resourcesOfType(template, 'AWS::Lambda::EventSourceMapping')) {
       const m = props(mapping);
       if (!refersTo(m.FunctionName, id)) continue;
@@ -104,6 +111,8 @@ export function summarize(template: CfnTemplate): string {
         `  invoked by ${mappingId} from ${show(m.EventSourceArn)}, batch ${String(m.BatchSize)}, ` +
           `responses ${JSON.stringify(m.FunctionResponseTypes ?? [])}, scaling ${JSON.stringify(m.ScalingConfig ?? {})}`,
       );
+      const queue = referencedId(m.EventSourceArn);
+      if (queue) rulesTo(queue, '    ', 'fed by');
     }
     for (const [subId, sub] of resourcesOfType(template, 'AWS::SNS::Subscription')) {
       const s = props(sub);

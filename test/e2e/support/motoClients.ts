@@ -11,6 +11,7 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import type { SQSRecord } from 'aws-lambda';
 import type { Moto } from '../../support/moto';
 
 export const REGION = 'eu-west-1';
@@ -64,6 +65,44 @@ export async function drainQueue(sqs: SQSClient, queue: Queue): Promise<string[]
       new DeleteMessageBatchCommand({
         QueueUrl: queue.url,
         Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })),
+      }),
+    );
+  }
+}
+
+/**
+ * Everything now in `queue`, deleted as read, as the check queue's event source mapping hands it to the
+ * function in one batch. `body` may mend what moto delivers differently from EventBridge (the envelope's
+ * account); it gets the body as moto sent it and returns the body the function receives.
+ */
+export async function receiveBatch(
+  sqs: SQSClient,
+  queue: Queue,
+  body: (raw: string) => string = (raw) => raw,
+): Promise<SQSRecord[]> {
+  const records: SQSRecord[] = [];
+  for (;;) {
+    const out = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queue.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
+    const messages = out.Messages ?? [];
+    if (!messages.length) return records;
+    for (const m of messages)
+      records.push({
+        messageId: m.MessageId!,
+        receiptHandle: m.ReceiptHandle!,
+        body: body(m.Body!),
+        attributes: {} as SQSRecord['attributes'],
+        messageAttributes: {},
+        md5OfBody: m.MD5OfBody ?? '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: queue.arn,
+        awsRegion: REGION,
+      });
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queue.url,
+        Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
       }),
     );
   }

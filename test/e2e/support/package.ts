@@ -126,6 +126,10 @@ function targetFunctionId(t: Template, arn: unknown): string | undefined {
 export interface PatternRule {
   logicalId: string;
   eventPattern: Json;
+  /** The name of the custom bus the rule is on (a bus of the stack, by its Name), or undefined: the default bus. */
+  eventBusName?: string;
+  /** What the rule targets on its way to the function: a queue (its logical ID), or the function itself. */
+  via: { queue: string } | 'function';
 }
 
 /**
@@ -145,6 +149,19 @@ export function checkPatternRules(t: Template): PatternRule[] {
       const raw = r.Properties?.EventPattern;
       // CloudFormation accepts the pattern as an object or as a JSON string.
       const eventPattern = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Json;
-      return { logicalId, eventPattern };
+      const target = ((r.Properties?.Targets as Array<{ Arn?: unknown }> | undefined) ?? []).find(
+        (x) => targetFunctionId(t, x.Arn) === fn,
+      );
+      const targetId = (target?.Arn as { 'Fn::GetAtt'?: unknown[] } | undefined)?.['Fn::GetAtt']?.[0];
+      const via: PatternRule['via'] =
+        typeof targetId === 'string' && t.Resources[targetId]?.Type === 'AWS::SQS::Queue'
+          ? { queue: targetId }
+          : 'function';
+      const bus = r.Properties?.EventBusName as { Ref?: unknown } | undefined;
+      if (bus === undefined) return { logicalId, eventPattern, via };
+      const busName = typeof bus.Ref === 'string' ? t.Resources[bus.Ref]?.Properties?.Name : undefined;
+      if (typeof busName !== 'string')
+        throw new Error(`rule ${logicalId}: EventBusName ${JSON.stringify(bus)} is not a bus of the stack`);
+      return { logicalId, eventPattern, eventBusName: busName, via };
     });
 }
