@@ -69,29 +69,38 @@ module.exports = async ({ resolveVariable }) => {
   const arn = (id) => ({ 'Fn::GetAtt': [id, 'Arn'] });
 
   // The check queue admits the org rule too: the standalone queue policy (resources/check.yml) with this
-  // rule's ARN added to the one statement that lets EventBridge send, so that nothing else in it changes.
-  // SQS keeps one policy per queue, hence an extension of that policy rather than a second one.
+  // rule's ARN added wherever it names the rules that may send (the Allow for EventBridge and the Deny for
+  // everything else), so that nothing else in it changes. SQS keeps one policy per queue, hence an extension
+  // of that policy rather than a second one.
   const queuePolicy = await resolveVariable(
     'file(./resources/check.yml):Resources.CheckQueuePolicy.Properties.PolicyDocument',
   );
-  const senders = queuePolicy.Statement.filter(
-    (s) => s.Effect === 'Allow' && s.Principal?.Service === 'events.amazonaws.com',
-  );
-  const ruleArns = senders[0]?.Condition?.ArnEquals?.['aws:SourceArn'];
-  if (senders.length !== 1 || !ruleArns)
+  const sourceArnOperator = (s) =>
+    ['ArnEquals', 'ArnNotEquals'].find((op) => s.Condition?.[op]?.['aws:SourceArn'] !== undefined);
+  const naming = queuePolicy.Statement.filter((s) => s.Action === 'sqs:SendMessage' && sourceArnOperator(s));
+  const shape = naming
+    .map((s) => `${s.Effect}:${sourceArnOperator(s)}`)
+    .sort()
+    .join(',');
+  if (shape !== 'Allow:ArnEquals,Deny:ArnNotEquals')
     throw new Error(
-      'resources/check.yml: CheckQueuePolicy needs one EventBridge statement with an aws:SourceArn',
+      'resources/check.yml: CheckQueuePolicy needs one Allow (ArnEquals) and one Deny (ArnNotEquals) of sqs:SendMessage on aws:SourceArn',
     );
-  const withOrgRule = (s) => ({
-    ...s,
-    Condition: {
-      ...s.Condition,
-      ArnEquals: { 'aws:SourceArn': [ruleArns, arn('OrgPutBucketVersioningRule')].flat() },
-    },
-  });
+  const withOrgRule = (s) => {
+    const op = sourceArnOperator(s);
+    return {
+      ...s,
+      Condition: {
+        ...s.Condition,
+        [op]: {
+          'aws:SourceArn': [s.Condition[op]['aws:SourceArn'], arn('OrgPutBucketVersioningRule')].flat(),
+        },
+      },
+    };
+  };
   const checkQueuePolicy = {
     ...queuePolicy,
-    Statement: queuePolicy.Statement.map((s) => (s === senders[0] ? withOrgRule(s) : s)),
+    Statement: queuePolicy.Statement.map((s) => (naming.includes(s) ? withOrgRule(s) : s)),
   };
 
   return {

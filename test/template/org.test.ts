@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { arnOfResource, asService, decision, resolve as resolveIntrinsics } from './policyEval';
+import { arnOfResource, asRole, asService, decision, resolve as resolveIntrinsics } from './policyEval';
 import { summarize } from './summary';
 import {
   allPolicyStatements,
@@ -169,9 +169,18 @@ describe('the hub template', () => {
         queueArn,
       ),
     ).toBe('deny');
-    // Nothing else differs from the standalone policy: the hub adds one ARN to the same statement.
+    // No principal of the account sends a record, whatever its own grants: an explicit deny, in both modes.
+    for (const template of [hub, standalone]) {
+      const statements = resolveIntrinsics(queuePolicy(template), types(template)) as PolicyStatement[];
+      const admin = asRole('Admin', 'sqs:SendMessage');
+      expect(decision(statements, admin, queueArn)).toBe('deny');
+    }
+    // Nothing else differs from the standalone policy: the hub adds one ARN where the rules are named.
     const withoutSourceArns = (statements: PolicyStatement[]) =>
-      statements.map((st) => ({ ...st, Condition: { ...st.Condition, ArnEquals: undefined } }));
+      statements.map((st) => ({
+        ...st,
+        Condition: { ...st.Condition, ArnEquals: undefined, ArnNotEquals: undefined },
+      }));
     expect(withoutSourceArns(queuePolicy(hub))).toEqual(withoutSourceArns(queuePolicy(standalone)));
   });
 
