@@ -12,9 +12,6 @@ const positiveMs = (value: string | undefined, fallback: number) => {
 /** Retry and timeout settings every AWS client of the guard shares (S3, SNS, EventBridge, DynamoDB, SQS). */
 export const clientDefaults = {
   retryMode: 'adaptive' as const,
-  // The middleware stack is resolved once per command class instead of on every send: the guard never changes
-  // a client's middleware after its first request (a sweep sends the same command thousands of times).
-  cacheMiddleware: true,
   maxAttempts: Number(process.env.AWS_MAX_ATTEMPTS) || 5,
   requestHandler: {
     connectionTimeout: positiveMs(process.env.AWS_CONNECTION_TIMEOUT_MS, 3_000),
@@ -61,6 +58,9 @@ export class S3ClientPool {
       // not tell which Region answered. lib/aws/liveState.ts follows S3's redirect itself and records it.
       client = new S3Client({
         region,
+        // The middleware stack resolved once per command class, not on every send (a sweep sends the same
+        // command thousands of times); nothing changes these clients' middleware after their first request.
+        cacheMiddleware: true,
         followRegionRedirects: false,
         ...(this.forcePathStyle && { forcePathStyle: true }),
         ...retry,
