@@ -9,7 +9,7 @@ import { ALERTING_STATUSES, decide, decideScopeChange, type Decision } from './d
 import { deliveryEventKey } from './domain/deliveryKey';
 import { driftEventEntry } from './domain/driftEvent';
 import type { Invocation } from './domain/parseInvocation';
-import { remediationScript } from './domain/remediationScript';
+import { remediationScript, validated } from './domain/remediationScript';
 import { snsPublication } from './channels/publish';
 import { newTestAlert, resultMessage } from './domain/topicMessage';
 import {
@@ -250,16 +250,17 @@ export function resultFromLive(
         mfaDelete: live.versioning.mfaDelete,
       };
       const creds = { mfaSerial: deps.config.rootMfaSerial, profile: deps.config.rootProfile };
-      // Built now, so that a value it refuses fails here. A sweep's result keeps only what the script is made
-      // from and writes it again whenever it is read (the script is a pure function of these): ten thousand
-      // drifting buckets would otherwise hold ten thousand scripts until the report is printed.
-      result.remediation = remediationScript(repair, creds);
-      if (target.trigger === 'sweep')
-        Object.defineProperty(result, 'remediation', {
-          enumerable: true,
-          configurable: true,
-          get: () => remediationScript(repair, creds),
-        });
+      if (target.trigger !== 'sweep') return { ...result, remediation: remediationScript(repair, creds) };
+      // A sweep's result keeps only what the script is made from and writes it whenever it is read (the script
+      // is a pure function of these): ten thousand drifting buckets would otherwise hold ten thousand scripts
+      // until the report is printed. The values are checked now, so that one the script refuses fails here.
+      validated(repair, creds);
+      return {
+        ...result,
+        get remediation() {
+          return remediationScript(repair, creds);
+        },
+      };
     } else {
       result.reason =
         'No remediation script: the account ID is unknown. Run the check again with --account <12-digit ID>.';

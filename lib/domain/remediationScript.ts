@@ -176,7 +176,8 @@ export function remediationScript(target: RemediationTarget, creds: RootCredenti
   return { script, warnings };
 }
 
-function validated(target: RemediationTarget, creds: RootCredentials): RemediationTarget {
+/** The values a script would be made from, checked as remediationScript checks them; throws what it would. */
+export function validated(target: RemediationTarget, creds: RootCredentials): RemediationTarget {
   const name = checkBucketName(target.bucket, target.region);
   if (!name.valid) throw new RemediationInputError(name.reason);
   if (!isAccountId(target.account))
