@@ -12,6 +12,7 @@ import {
   orgInlineMaxAccountsFromEnv,
   seeAllFromEnv,
   sweepConcurrencyFromEnv,
+  withOrganizations,
   withTagging,
 } from '../lib/runtime/wiring';
 import { createSweepRunner } from '../lib/sweep';
@@ -30,7 +31,7 @@ const seeAll = seeAllFromEnv(process.env);
  */
 export const sweepHandler = async (event: unknown, context: Context): Promise<Report> => {
   const options = await wiring.invocationOptions(context, 'sweep');
-  const hub = await wiring.hub();
+  const hub = withOrganizations(await wiring.hub());
   const fan = await fanOut();
   if (hub) {
     // Organization mode: every account through its spoke role, one org digest; past a few accounts, one

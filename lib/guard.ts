@@ -23,10 +23,10 @@ import {
   type Trigger,
   type VersioningChangeRecord,
 } from './domain/types';
-import { emitDriftEvents } from './aws/emitDriftEvents';
 import { CannotRunError, TransientAwsError, describeError } from './aws/errors';
 import { readLiveState, type LiveStateOptions, type S3ByRegion } from './aws/liveState';
-import { publishAlert } from './aws/publishAlert';
+import { emitDriftEvents, publishAlert } from './aws/delivery';
+import type { ClientRef } from './aws/clientDefaults';
 import type { MessageMac } from './aws/messageMac';
 import type { DeliveryDedupe, DeliveryKey } from './aws/deliveryDedupe';
 
@@ -40,10 +40,11 @@ export interface GuardDeps {
   s3: S3ByRegion;
   /** Resource Groups Tagging API clients by Region: a sweep reads the guard tags in bulk through them. */
   tagging?: { get(region: string): ResourceGroupsTaggingAPIClient };
-  sns?: SNSClient;
+  /** The alert topic's client, or its loader (the Lambda wiring: SNS code is loaded on the first alert). */
+  sns?: ClientRef<SNSClient>;
   /** Signs every message published to the topic (KMS GenerateMac); none: published unsigned (the CLI). */
   mac?: MessageMac;
-  eventBridge?: EventBridgeClient;
+  eventBridge?: ClientRef<EventBridgeClient>;
   config: GuardConfig;
   publish: PublishConfig;
   /** Where to ask first for a bucket named without its Region (S3 redirects to the right one). */

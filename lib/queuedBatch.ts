@@ -14,9 +14,8 @@ import { driftEventEntry } from './domain/driftEvent';
 import { parseInvocation, type InvocationOptions } from './domain/parseInvocation';
 import { planStorms, statusCounts, type StormConfig, type StormGroup } from './domain/storm';
 import type { CheckResult } from './domain/types';
-import { emitDriftEvents } from './aws/emitDriftEvents';
 import { forEachConcurrent } from './aws/concurrency';
-import { publishAlert } from './aws/publishAlert';
+import { emitDriftEvents, publishAlert } from './aws/delivery';
 import { checkScopeChange, checkTarget, deliver, once, uncheckedResult, type GuardDeps } from './guard';
 import { memberAccess, type Hub } from './org/hub';
 

@@ -9,12 +9,11 @@ import { CLI_FROM_CHECKOUT, seeAllText, sweepInvokeCommand } from './domain/seeA
 import type { Invocation } from './domain/parseInvocation';
 import type { CheckResult, Report } from './domain/types';
 import { forEachConcurrent } from './aws/concurrency';
-import { DriftEventError, emitDriftEvents } from './aws/emitDriftEvents';
-import { TransientAwsError, describeError } from './aws/errors';
+import { emitDriftEvents, publishAlert } from './aws/delivery';
+import { DriftEventError, TransientAwsError, describeError } from './aws/errors';
 import { bulkGuardTagReader } from './aws/bulkTags';
 import type { LiveStateOptions } from './aws/liveState';
 import { listBucketPages, type BucketPage, type ListedBucket } from './aws/listBuckets';
-import { publishAlert } from './aws/publishAlert';
 import {
   checkTargetLive,
   faultResult,

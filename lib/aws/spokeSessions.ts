@@ -3,7 +3,8 @@
 // that account, so two events from one account cost one AssumeRole; they are renewed shortly before expiry.
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
-import { S3ClientPool, clientDefaults } from './clients';
+import { clientDefaults } from './clientDefaults';
+import { S3ClientPool } from './clients';
 import { classifyError, describeError } from './errors';
 
 type Credentials = Awaited<ReturnType<ReturnType<typeof fromTemporaryCredentials>>>;

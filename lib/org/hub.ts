@@ -33,8 +33,11 @@ export const ACCOUNTS_IN_FLIGHT = 4;
 export interface Hub {
   org: OrgConfig;
   sessions: SpokeSessions;
-  /** For ListAccounts when the hub is given no account list. */
-  organizations: () => OrganizationsClient;
+  /**
+   * For ListAccounts when the hub is given no account list; only entry points that sweep the organization
+   * have it (wiring's withOrganizations), so that the check function's bundle leaves the client out.
+   */
+  organizations?: () => OrganizationsClient;
 }
 
 /**
@@ -118,7 +121,11 @@ export async function runHubInvocation(
 /** The accounts an org sweep covers: the listed ones (taken as ACTIVE), else the organization's. */
 async function orgTargets(hub: Hub): Promise<OrgAccount[]> {
   if (hub.org.accounts) return hub.org.accounts.map((account) => ({ account, state: 'ACTIVE' }));
-  // Loaded only here: a standalone bundle's check never needs the Organizations client.
+  if (!hub.organizations)
+    throw new Error(
+      'this entry point cannot list the organization: give the hub its account list (orgAccounts)',
+    );
+  // Loaded only here: an org sweep that lists the organization's accounts.
   const { listOrgAccounts } = await import('../aws/orgAccounts');
   return listOrgAccounts(hub.organizations());
 }

@@ -1,17 +1,22 @@
 // The one place that turns the environment into clients and dependencies, for every Lambda handler and
 // the CLI. Configuration is read and checked on first use; each AWS client is created only when a call
 // first needs it (a check that publishes nothing never builds an SNS client) and is reused afterwards.
-// The adapters of optional features (de-dup table, sweep fan-out, Slack webhook, STS) are imported only
-// when the environment asks for them, so a function without them does not load their SDK clients.
+// Only S3 is loaded up front. The adapters of what only some paths need (alerting: SNS, EventBridge, KMS;
+// the de-dup table; the hub's spoke sessions; STS; the sweep fan-out; the Slack webhook) are imported with
+// import() where that path starts, never a whole SDK package: a dynamic import of a package keeps all of
+// it in the bundle, while an adapter's static imports let esbuild keep only the commands it sends.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
-import { S3ClientPool, hasCustomS3Endpoint, newEventBridgeClient, newSnsClient } from '../aws/clients';
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { clientDefaults, type ClientRef } from '../aws/clientDefaults';
+import { S3ClientPool, hasCustomS3Endpoint } from '../aws/clients';
 import type { DedupeLog, DeliveryDedupe } from '../aws/deliveryDedupe';
+import { newOrganizationsClient } from '../aws/orgAccounts';
 import { TaggingClientPool } from '../aws/taggingClients';
 import type { WebhookUrlSource } from '../aws/webhookSecret';
-import { kmsMessageMac, newKmsClient, type MessageMac } from '../aws/messageMac';
+import type { MessageMac } from '../aws/messageMac';
 import {
   guardConfigFromEnv,
   manualMaxBucketsFromEnv,
@@ -24,7 +29,7 @@ import { seeAllText } from '../domain/seeAll';
 import type { GuardConfig } from '../domain/types';
 import { DEFAULT_INLINE_MAX_BUCKETS, type FanOut } from '../fanout/types';
 import type { GuardDeps, Log } from '../guard';
-import { DEFAULT_ORG_INLINE_MAX_ACCOUNTS, isMember } from '../domain/org';
+import { DEFAULT_ORG_INLINE_MAX_ACCOUNTS, isMember, orgConfigFromEnv, spokeRoleArn } from '../domain/org';
 import type { Hub } from '../org/hub';
 
 export type Env = Record<string, string | undefined>;
@@ -71,23 +76,35 @@ export interface GuardWiring {
   log?: Log;
 }
 
-/** Clients shared by every GuardDeps built from one wiring: created on first use. */
+/**
+ * Clients shared by every GuardDeps built from one wiring. S3 is created on first use; SNS and EventBridge
+ * are loaders (undefined without a topic or bus) that import their module and create the client the first
+ * time a message goes out.
+ */
 export interface GuardClients {
   s3: () => S3ClientPool;
-  sns: () => SNSClient | undefined;
-  eventBridge: () => EventBridgeClient | undefined;
+  sns: () => ClientRef<SNSClient> | undefined;
+  eventBridge: () => ClientRef<EventBridgeClient> | undefined;
 }
 
 export function guardClients(
   w: Pick<GuardWiring, 'publish' | 'homeRegion' | 'forcePathStyle'>,
 ): GuardClients {
   const { topicArn, eventBusName } = w.publish;
+  const sns =
+    topicArn &&
+    lazy(async () => (await import('../aws/publishAlert')).newSnsClient(snsRegion(topicArn, w.homeRegion)));
+  const eventBridge =
+    eventBusName &&
+    lazy(async () =>
+      (await import('../aws/emitDriftEvents')).newEventBridgeClient(
+        eventBridgeRegion(eventBusName, w.homeRegion),
+      ),
+    );
   return {
     s3: lazy(() => new S3ClientPool({ forcePathStyle: w.forcePathStyle ?? false })),
-    sns: lazy(() => (topicArn ? newSnsClient(snsRegion(topicArn, w.homeRegion)) : undefined)),
-    eventBridge: lazy(() =>
-      eventBusName ? newEventBridgeClient(eventBridgeRegion(eventBusName, w.homeRegion)) : undefined,
-    ),
+    sns: () => sns || undefined,
+    eventBridge: () => eventBridge || undefined,
   };
 }
 
@@ -157,8 +174,10 @@ export async function dedupeFromEnv(
 ): Promise<DeliveryDedupe | undefined> {
   const tableName = env.IDEMPOTENCY_TABLE?.trim();
   if (!tableName) return undefined;
-  const { DEFAULT_WINDOW_SECONDS, createDeliveryDedupe } = await import('../aws/deliveryDedupe');
-  const { newDynamoDbClient } = await import('../aws/dynamoDbClient');
+  const [{ DEFAULT_WINDOW_SECONDS, createDeliveryDedupe }, { newDynamoDbClient }] = await Promise.all([
+    import('../aws/deliveryDedupe'),
+    import('../aws/dynamoDbClient'),
+  ]);
   const window = Number(env.IDEMPOTENCY_WINDOW_SECONDS);
   const windowSeconds = Number.isInteger(window) && window > 0 ? window : DEFAULT_WINDOW_SECONDS;
   return createDeliveryDedupe({
@@ -178,37 +197,30 @@ export async function fanOutFromEnv(env: Env): Promise<FanOut | undefined> {
   const tableName = env.SWEEP_RUN_TABLE?.trim();
   const queueUrl = env.SWEEP_QUEUE_URL?.trim();
   if (!tableName || !queueUrl) return undefined;
-  const { DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb');
-  const { DynamoRunStore } = await import('../aws/dynamoRunStore');
-  const { SqsPageQueue } = await import('../aws/sqsPageQueue');
-  const { newDynamoDbClient } = await import('../aws/dynamoDbClient');
-  const { newSqsClient } = await import('../aws/sqsClient');
+  const [{ newDynamoRunStore }, { SqsPageQueue }, { newDynamoDbClient }, { newSqsClient }] =
+    await Promise.all([
+      import('../aws/dynamoRunStore'),
+      import('../aws/sqsPageQueue'),
+      import('../aws/dynamoDbClient'),
+      import('../aws/sqsClient'),
+    ]);
   const max = Number(env.SWEEP_INLINE_MAX_BUCKETS);
   return {
-    store: new DynamoRunStore(
-      DynamoDBDocumentClient.from(newDynamoDbClient(), {
-        marshallOptions: { removeUndefinedValues: true },
-      }),
-      tableName,
-    ),
+    store: newDynamoRunStore(newDynamoDbClient(), tableName),
     queue: new SqsPageQueue(newSqsClient(), queueUrl),
     inlineMaxBuckets: Number.isInteger(max) && max >= 0 ? max : DEFAULT_INLINE_MAX_BUCKETS,
   };
 }
 
 /**
- * Organization mode (ORG_MODE=hub, docs/organization.md): the hub's settings, its spoke sessions and its
- * Organizations client. Standalone (no ORG_MODE): undefined, and none of their SDK code is loaded.
+ * Organization mode (ORG_MODE=hub, docs/organization.md): the hub's settings and its spoke sessions (STS,
+ * loaded only here). Standalone (no ORG_MODE): undefined, and none of their SDK code is loaded. The
+ * Organizations client is the sweep's alone (withOrganizations): the check never lists accounts.
  */
 export async function hubFromEnv(env: Env): Promise<Hub | undefined> {
-  const { orgConfigFromEnv, spokeRoleArn } = await import('../domain/org');
   const org = orgConfigFromEnv(env);
   if (!org) return undefined;
-  const [{ SpokeSessions }, { OrganizationsClient }, { clientDefaults }] = await Promise.all([
-    import('../aws/spokeSessions'),
-    import('@aws-sdk/client-organizations'),
-    import('../aws/clients'),
-  ]);
+  const { SpokeSessions } = await import('../aws/spokeSessions');
   const region = regionFromEnv(env);
   return {
     org,
@@ -217,9 +229,20 @@ export async function hubFromEnv(env: Env): Promise<Hub | undefined> {
       sessionName: 'mfa-delete-guard-hub',
       stsRegion: region,
     }),
-    // Organizations is a global service; the SDK resolves its one endpoint from any Region of the partition.
-    organizations: lazy(() => new OrganizationsClient({ region, ...clientDefaults })),
   };
+}
+
+/**
+ * The hub of an entry point that sweeps the organization (the sweep function, the CLI), with the
+ * Organizations client its org sweep lists accounts with, built on first use. A function of its own, like
+ * withTagging, so that the check function's bundle leaves that SDK client out.
+ */
+export function withOrganizations(hub: Hub | undefined, env: Env = process.env): Hub | undefined {
+  if (!hub || hub.organizations) return hub;
+  let client: OrganizationsClient | undefined;
+  return Object.assign(hub, {
+    organizations: () => (client ??= newOrganizationsClient(regionFromEnv(env))),
+  });
 }
 
 /** ORG_INLINE_MAX_ACCOUNTS: an org sweep over more accounts fans out, one page message per account. */
@@ -247,9 +270,8 @@ export function webhookUrlFromEnv(env: Env): WebhookUrlSource {
   const parameterName = env.SLACK_WEBHOOK_PARAMETER;
   if (!parameterName) throw new Error('SLACK_WEBHOOK_PARAMETER is not set');
   const source = lazy(async () => {
-    const { SSMClient } = await import('@aws-sdk/client-ssm');
-    const { allowedHostsFromEnv, ssmWebhookUrl } = await import('../aws/webhookSecret');
-    return ssmWebhookUrl(new SSMClient({ maxAttempts: Number(env.AWS_MAX_ATTEMPTS) || 3 }), parameterName, {
+    const { allowedHostsFromEnv, newSsmClient, ssmWebhookUrl } = await import('../aws/webhookSecret');
+    return ssmWebhookUrl(newSsmClient({ maxAttempts: Number(env.AWS_MAX_ATTEMPTS) || 3 }), parameterName, {
       allowedHosts: allowedHostsFromEnv(env),
     });
   });
@@ -263,8 +285,15 @@ export function webhookUrlFromEnv(env: Env): WebhookUrlSource {
 export function optionalMessageMacFromEnv(env: Env): MessageMac | undefined {
   const keyArn = env.ALERT_SIGNING_KEY_ARN?.trim();
   if (!keyArn) return undefined;
-  const mac = lazy(() => kmsMessageMac(newKmsClient(keyArn), keyArn));
-  return { generate: (digest) => mac().generate(digest), verify: (digest, m) => mac().verify(digest, m) };
+  // The KMS client and its module are loaded on the first message signed or verified.
+  const mac = lazy(async () => {
+    const { kmsMessageMac, newKmsClient } = await import('../aws/messageMac');
+    return kmsMessageMac(newKmsClient(keyArn), keyArn);
+  });
+  return {
+    generate: async (digest) => (await mac()).generate(digest),
+    verify: async (digest, m) => (await mac()).verify(digest, m),
+  };
 }
 
 /** The same, required: a notifier that cannot verify must not run (its messages would all look forged). */
@@ -277,9 +306,8 @@ export function messageMacFromEnv(env: Env): MessageMac {
 /** The caller's account (STS GetCallerIdentity), for the CLI's default root MFA serial; undefined if unknown. */
 export async function callerAccount(region: string): Promise<string | undefined> {
   try {
-    const { GetCallerIdentityCommand, STSClient } = await import('@aws-sdk/client-sts');
-    const out = await new STSClient({ region, maxAttempts: 2 }).send(new GetCallerIdentityCommand({}));
-    return out.Account;
+    const { callerAccountIn } = await import('../aws/callerAccount');
+    return await callerAccountIn({ region, maxAttempts: 2 });
   } catch {
     return undefined;
   }
@@ -300,12 +328,8 @@ export function lambdaWiring(logger: Log & DedupeLog, env: Env = process.env) {
     const fromArn = accountFromFunctionArn(arn);
     if (fromArn) return fromArn;
     stsAccount ??= (async () => {
-      const [{ STSClient }, { callerAccount }, { clientDefaults }] = await Promise.all([
-        import('@aws-sdk/client-sts'),
-        import('../aws/callerAccount'),
-        import('../aws/clients'),
-      ]);
-      return callerAccount(new STSClient({ region: regionFromEnv(env), ...clientDefaults }));
+      const { callerAccountIn } = await import('../aws/callerAccount');
+      return callerAccountIn({ region: regionFromEnv(env), ...clientDefaults });
     })();
     // A failed look-up fails this invocation (Lambda retries it) and is not cached.
     return stsAccount.catch((err: unknown) => {
