@@ -5,16 +5,14 @@ import type { Report } from '../lib/domain/types';
 import { fanOutHook, sweepRunId } from '../lib/fanout/planner';
 import { checkInvocation } from '../lib/runtime/checkInvocation';
 import { logger } from '../lib/runtime/logger';
+import { lazy, lambdaWiring, seeAllFromEnv } from '../lib/runtime/wiring';
 import {
   fanOutFromEnv,
-  lazy,
-  lambdaWiring,
   orgInlineMaxAccountsFromEnv,
-  seeAllFromEnv,
   sweepConcurrencyFromEnv,
   withOrganizations,
   withTagging,
-} from '../lib/runtime/wiring';
+} from '../lib/runtime/sweepWiring';
 import { createSweepRunner } from '../lib/sweep';
 import { orgSweepRunner, runHubInvocation } from '../lib/org/hub';
 

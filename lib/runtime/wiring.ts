@@ -2,20 +2,18 @@
 // the CLI. Configuration is read and checked on first use; each AWS client is created only when a call
 // first needs it (a check that publishes nothing never builds an SNS client) and is reused afterwards.
 // Only S3 is loaded up front. The adapters of what only some paths need (alerting: SNS, EventBridge, KMS;
-// the de-dup table; the hub's spoke sessions; STS; the sweep fan-out; the Slack webhook) are imported with
-// import() where that path starts, never a whole SDK package: a dynamic import of a package keeps all of
-// it in the bundle, while an adapter's static imports let esbuild keep only the commands it sends.
+// the de-dup table; the hub's spoke sessions; STS) are imported with import() where that path starts,
+// never a whole SDK package: a dynamic import of a package keeps all of it in the bundle, while an
+// adapter's static imports let esbuild keep only the commands it sends. What only the sweeping functions
+// or only the notifier use lives in sweepWiring.ts and notifierWiring.ts: each function's bundle holds the
+// chunks of the import() calls its own modules contain, called or not.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
-import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { clientDefaults, type ClientRef } from '../aws/clientDefaults';
 import { S3ClientPool, hasCustomS3Endpoint } from '../aws/clients';
 import type { DedupeLog, DeliveryDedupe } from '../aws/deliveryDedupe';
-import { newOrganizationsClient } from '../aws/orgAccounts';
-import { TaggingClientPool } from '../aws/taggingClients';
-import type { WebhookUrlSource } from '../aws/webhookSecret';
 import type { MessageMac } from '../aws/messageMac';
 import {
   guardConfigFromEnv,
@@ -27,9 +25,8 @@ import {
 import type { InvocationOptions } from '../domain/parseInvocation';
 import { seeAllText } from '../domain/seeAll';
 import type { GuardConfig } from '../domain/types';
-import { DEFAULT_INLINE_MAX_BUCKETS, type FanOut } from '../fanout/types';
 import type { GuardDeps, Log } from '../guard';
-import { DEFAULT_ORG_INLINE_MAX_ACCOUNTS, isMember, orgConfigFromEnv, spokeRoleArn } from '../domain/org';
+import { isMember, orgConfigFromEnv, spokeRoleArn } from '../domain/org';
 import type { Hub } from '../org/hub';
 
 export type Env = Record<string, string | undefined>;
@@ -148,21 +145,6 @@ export function guardWiringFromEnv(env: Env, log?: Log): GuardWiring {
   };
 }
 
-let taggingPool: TaggingClientPool | undefined;
-
-/**
- * The deps of an entry point that sweeps (the sweep and sweepPage functions, the CLI), with Resource Groups
- * Tagging API clients for the sweep's bulk tag read, built on first use. A function of its own, so that
- * the check function's bundle leaves that SDK client out.
- */
-export function withTagging(deps: GuardDeps): GuardDeps {
-  return Object.defineProperty(deps, 'tagging', {
-    enumerable: true,
-    configurable: true,
-    get: () => (taggingPool ??= new TaggingClientPool()),
-  });
-}
-
 /**
  * The de-dup store the deployment asks for: IDEMPOTENCY_TABLE names the table (created by the stack);
  * without it (the `local` stage, the demo, the CLI) there is none and every delivery is sent.
@@ -190,29 +172,6 @@ export async function dedupeFromEnv(
 }
 
 /**
- * The fan-out the deployment asks for: SWEEP_RUN_TABLE and SWEEP_QUEUE_URL both set (the sweep Region of a
- * deployed stack). Without them (other Regions, the `local` stage, the CLI) every sweep runs inline.
- */
-export async function fanOutFromEnv(env: Env): Promise<FanOut | undefined> {
-  const tableName = env.SWEEP_RUN_TABLE?.trim();
-  const queueUrl = env.SWEEP_QUEUE_URL?.trim();
-  if (!tableName || !queueUrl) return undefined;
-  const [{ newDynamoRunStore }, { SqsPageQueue }, { newDynamoDbClient }, { newSqsClient }] =
-    await Promise.all([
-      import('../aws/dynamoRunStore'),
-      import('../aws/sqsPageQueue'),
-      import('../aws/dynamoDbClient'),
-      import('../aws/sqsClient'),
-    ]);
-  const max = Number(env.SWEEP_INLINE_MAX_BUCKETS);
-  return {
-    store: newDynamoRunStore(newDynamoDbClient(), tableName),
-    queue: new SqsPageQueue(newSqsClient(), queueUrl),
-    inlineMaxBuckets: Number.isInteger(max) && max >= 0 ? max : DEFAULT_INLINE_MAX_BUCKETS,
-  };
-}
-
-/**
  * Organization mode (ORG_MODE=hub, docs/organization.md): the hub's settings and its spoke sessions (STS,
  * loaded only here). Standalone (no ORG_MODE): undefined, and none of their SDK code is loaded. The
  * Organizations client is the sweep's alone (withOrganizations): the check never lists accounts.
@@ -233,29 +192,6 @@ export async function hubFromEnv(env: Env): Promise<Hub | undefined> {
 }
 
 /**
- * The hub of an entry point that sweeps the organization (the sweep function, the CLI), with the
- * Organizations client its org sweep lists accounts with, built on first use. A function of its own, like
- * withTagging, so that the check function's bundle leaves that SDK client out.
- */
-export function withOrganizations(hub: Hub | undefined, env: Env = process.env): Hub | undefined {
-  if (!hub || hub.organizations) return hub;
-  let client: OrganizationsClient | undefined;
-  return Object.assign(hub, {
-    organizations: () => (client ??= newOrganizationsClient(regionFromEnv(env))),
-  });
-}
-
-/** ORG_INLINE_MAX_ACCOUNTS: an org sweep over more accounts fans out, one page message per account. */
-export function orgInlineMaxAccountsFromEnv(env: Env): number {
-  const n = Number(env.ORG_INLINE_MAX_ACCOUNTS?.trim() || NaN);
-  return Number.isInteger(n) && n >= 0 ? n : DEFAULT_ORG_INLINE_MAX_ACCOUNTS;
-}
-
-/** The sweep's concurrency from SWEEP_CONCURRENCY; unset or not a number: the sweep's default. */
-export const sweepConcurrencyFromEnv = (env: Env): number | undefined =>
-  Number(env.SWEEP_CONCURRENCY) || undefined;
-
-/**
  * Where a digest tells readers to see every bucket: the deployed sweep function (SWEEP_FUNCTION_NAME for the
  * page worker; the sweep function is itself) in this Region, and the CLI from a checkout.
  */
@@ -264,19 +200,6 @@ export const seeAllFromEnv = (env: Env): string =>
     functionName: env.SWEEP_FUNCTION_NAME?.trim() || env.AWS_LAMBDA_FUNCTION_NAME,
     region: regionFromEnv(env),
   });
-
-/** The Slack notifier's webhook URL source: SLACK_WEBHOOK_PARAMETER names the SSM parameter. */
-export function webhookUrlFromEnv(env: Env): WebhookUrlSource {
-  const parameterName = env.SLACK_WEBHOOK_PARAMETER;
-  if (!parameterName) throw new Error('SLACK_WEBHOOK_PARAMETER is not set');
-  const source = lazy(async () => {
-    const { allowedHostsFromEnv, newSsmClient, ssmWebhookUrl } = await import('../aws/webhookSecret');
-    return ssmWebhookUrl(newSsmClient({ maxAttempts: Number(env.AWS_MAX_ATTEMPTS) || 3 }), parameterName, {
-      allowedHosts: allowedHostsFromEnv(env),
-    });
-  });
-  return async () => (await source())();
-}
 
 /**
  * The guard's message MAC (KMS GenerateMac/VerifyMac) with the key ALERT_SIGNING_KEY_ARN names; undefined when
@@ -294,13 +217,6 @@ export function optionalMessageMacFromEnv(env: Env): MessageMac | undefined {
     generate: async (digest) => (await mac()).generate(digest),
     verify: async (digest, m) => (await mac()).verify(digest, m),
   };
-}
-
-/** The same, required: a notifier that cannot verify must not run (its messages would all look forged). */
-export function messageMacFromEnv(env: Env): MessageMac {
-  const mac = optionalMessageMacFromEnv(env);
-  if (!mac) throw new Error('ALERT_SIGNING_KEY_ARN is not set');
-  return mac;
 }
 
 /** The caller's account (STS GetCallerIdentity), for the CLI's default root MFA serial; undefined if unknown. */
