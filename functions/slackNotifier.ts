@@ -13,7 +13,7 @@ import {
 } from '../lib/channels/slack/notifier';
 import { verifiedTopicReader } from '../lib/authenticity';
 import { messageMacFromEnv, webhookUrlFromEnv } from '../lib/runtime/notifierWiring';
-import { lazy } from '../lib/runtime/wiring';
+import { lazy } from '../lib/runtime/lazy';
 
 export const logger = new Logger({ serviceName: 'mfa-delete-guard-slack' });
 

@@ -1,21 +1,27 @@
-// npx tsx scripts/bench-coldstart.ts [--runs 15]
+// npx tsx scripts/bench-coldstart.ts [--runs 21]
 //
 // Cold start of each packaged function against a bundle that holds only the S3 client: `serverless package`
 // builds the functions as they deploy; the baseline is built by esbuild with the very options serverless
-// reads (`custom.esbuild`, printed by `serverless print`). Each bundle is then imported in a fresh Node
-// process, all of them interleaved run after run, and the medians are compared. Prints zip sizes, bundle
-// sizes, import times and ratios, and the same functions rebuilt with the other source-map setting
-// (imported with --enable-source-maps when they carry maps), so that the cost of readable stack traces
-// in CloudWatch is measured too. NODE_EXTRA_CA_CERTS is unset for every timed process.
+// reads (`custom.esbuild`, printed by `serverless print`, its plugins included) and zipped as
+// serverless-esbuild zips a function. Each bundle is then imported in a fresh Node process (import(), as
+// Lambda loads an ES module handler), all of them interleaved run after run, and the medians are compared,
+// in wall time and in the process's CPU time (user + system), which the machine's other load disturbs less.
+// Prints zip sizes, the bytes a cold import loads (the handler file and the chunks it imports statically;
+// the rest is loaded by import() on the paths that need it), import times and ratios, and the same functions
+// rebuilt with the other source-map setting (imported with --enable-source-maps when they carry maps), so
+// that the cost of readable stack traces in CloudWatch is measured too. NODE_EXTRA_CA_CERTS is unset for
+// every timed process.
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { build, type BuildOptions } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { zip } from 'serverless-esbuild/dist/utils';
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '15' }, stage: { type: 'string', default: 'prod' } },
+  options: { runs: { type: 'string', default: '21' }, stage: { type: 'string', default: 'prod' } },
 });
 const RUNS = Number(values.runs);
 const ROOT = join(__dirname, '..');
@@ -29,9 +35,12 @@ export const handler = async (event: { Bucket: string }) =>
 
 interface Bundle {
   label: string;
+  /** The handler file. */
   file: string;
   zipBytes: number;
   jsBytes: number;
+  /** What a cold import reads: the handler file and every file it imports statically, transitively. */
+  startBytes: number;
   /** Node options the bundle is imported with (--enable-source-maps for a bundle with maps). */
   nodeOptions: string;
 }
@@ -50,38 +59,91 @@ function sls(args: string[]): string {
   });
 }
 
-/** serverless-esbuild's options as esbuild takes them (its `exclude` is esbuild's `external`). */
-function esbuildOptions(custom: Record<string, unknown>): BuildOptions {
-  const { exclude, config: _config, ...rest } = custom as { exclude?: string[]; config?: unknown };
-  return { ...(rest as BuildOptions), external: exclude ?? [], logLevel: 'error' };
+// serverless-esbuild's own options, which esbuild does not take (its `exclude` is esbuild's `external`).
+const PLUGIN_ONLY = [
+  'concurrency',
+  'zipConcurrency',
+  'exclude',
+  'nativeZip',
+  'packager',
+  'packagePath',
+  'watch',
+  'keepOutputDirectory',
+  'packagerOptions',
+  'installExtraArgs',
+  'outputFileExtension',
+  'outputBuildFolder',
+  'outputWorkFolder',
+  'nodeExternals',
+  'skipBuild',
+  'skipRebuild',
+  'skipBuildExcludeFns',
+  'stripEntryResolveExtensions',
+  'disposeContext',
+  'config',
+  'plugins',
+];
+
+/** serverless-esbuild's options as esbuild takes them, with the plugins file it names loaded. */
+async function esbuildOptions(custom: Record<string, unknown>): Promise<BuildOptions> {
+  const options = Object.fromEntries(Object.entries(custom).filter(([k]) => !PLUGIN_ONLY.includes(k)));
+  const plugins =
+    typeof custom.plugins === 'string'
+      ? ((await import(pathToFileURL(join(ROOT, custom.plugins)).href)) as { default: Plugin[] }).default
+      : undefined;
+  return {
+    ...(options as BuildOptions),
+    external: (custom.exclude as string[] | undefined) ?? [],
+    ...(plugins && { plugins }),
+    logLevel: 'error',
+  };
 }
 
-async function zipSize(dir: string, zip: string): Promise<number> {
-  execFileSync('python3', ['-m', 'zipfile', '-c', zip, ...(await readdir(dir)).map((f) => join(dir, f))]);
-  return (await stat(zip)).size;
+async function filesUnder(dir: string): Promise<string[]> {
+  return (await readdir(dir, { recursive: true, withFileTypes: true }))
+    .filter((d) => d.isFile())
+    .map((d) => join(d.parentPath, d.name));
+}
+
+/** Zipped as serverless-esbuild zips a function's files (its own zip, with its default compression). */
+async function zipSize(dir: string, zipPath: string): Promise<number> {
+  const files = (await filesUnder(dir)).map((rootPath) => ({ rootPath, localPath: relative(dir, rootPath) }));
+  await zip(zipPath, files, false);
+  return (await stat(zipPath)).size;
 }
 
 async function jsBytes(dir: string): Promise<number> {
   let total = 0;
-  for (const f of await readdir(dir, { recursive: true })) {
-    if (String(f).endsWith('.js')) total += (await stat(join(dir, String(f)))).size;
-  }
+  for (const f of await filesUnder(dir)) if (/\.[cm]?js$/.test(f)) total += (await stat(f)).size;
   return total;
 }
 
-/** Milliseconds to require `file` in a fresh process (the module's own evaluation, not Node's start). */
-function importMs(b: Bundle): number {
+/** Bytes of `file` and of every file it imports statically (`import … from "./x.js"`, not `import("./x.js")`). */
+async function startBytes(file: string, seen = new Set<string>()): Promise<number> {
+  if (seen.has(file)) return 0;
+  seen.add(file);
+  const text = await readFile(file, 'utf8');
+  let total = Buffer.byteLength(text);
+  for (const m of text.matchAll(/(?:\bfrom|\bimport)\s*["'](\.{1,2}\/[^"']+)["']/g))
+    total += await startBytes(join(dirname(file), m[1] as string), seen);
+  return total;
+}
+
+/** Wall and CPU milliseconds to import `file` in a fresh process (the module's own loading, not Node's start). */
+function importMs(b: Bundle): { wall: number; cpu: number } {
   const out = execFileSync(
     process.execPath,
     [
       ...(b.nodeOptions ? [b.nodeOptions] : []),
       '-e',
-      'const t=process.hrtime.bigint();require(process.argv[1]);process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))',
+      'const t=process.hrtime.bigint(),c=process.cpuUsage();' +
+        'import(require("node:url").pathToFileURL(process.argv[1]).href).then(()=>{const d=process.cpuUsage(c);' +
+        'process.stdout.write(JSON.stringify({wall:Number(process.hrtime.bigint()-t)/1e6,cpu:(d.user+d.system)/1e3}))})',
       b.file,
     ],
     { env, encoding: 'utf8' },
   );
-  return Number(out);
+  return JSON.parse(out) as { wall: number; cpu: number };
 }
 
 const median = (xs: number[]) => {
@@ -89,6 +151,24 @@ const median = (xs: number[]) => {
   const m = s.length >> 1;
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 };
+
+/** A bundle unzipped (or built) in `dir`; zipped next to it unless its packaged zip's size is given. */
+async function bundleOf(
+  label: string,
+  dir: string,
+  file: string,
+  nodeOptions: string,
+  zipBytes?: number,
+): Promise<Bundle> {
+  return {
+    label,
+    file,
+    zipBytes: zipBytes ?? (await zipSize(dir, `${dirname(dir)}.zip`)),
+    jsBytes: await jsBytes(dir),
+    startBytes: await startBytes(file),
+    nodeOptions,
+  };
+}
 
 async function main(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'bench-coldstart-'));
@@ -99,7 +179,7 @@ async function main(): Promise<void> {
       string,
       unknown
     >;
-    const options = esbuildOptions(custom);
+    const options = await esbuildOptions(custom);
     const template = JSON.parse(
       await readFile(join(pkg, 'cloudformation-template-update-stack.json'), 'utf8'),
     ) as {
@@ -115,67 +195,61 @@ async function main(): Promise<void> {
           .pop() as string,
       }))
       .filter((f) => f.handler.startsWith('functions/'));
+    const moduleOf = (handler: string) => handler.replace(/\.[^.]+$/, '');
 
     const bundles: Bundle[] = [];
     const packagedMaps = options.sourcemap !== undefined && options.sourcemap !== false;
-    // The baseline: only the S3 client, with the same esbuild options.
-    const baseDir = join(work, 'baseline');
-    await mkdir(baseDir, { recursive: true });
-    await build({
-      ...options,
-      stdin: { contents: S3_ONLY, resolveDir: ROOT, loader: 'ts', sourcefile: 's3only.ts' },
-      outfile: join(baseDir, 's3only.js'),
-    });
-    bundles.push({
-      label: 'S3-only baseline',
-      file: join(baseDir, 's3only.js'),
-      zipBytes: await zipSize(baseDir, join(work, 's3only.zip')),
-      jsBytes: await jsBytes(baseDir),
-      nodeOptions: packagedMaps ? '--enable-source-maps' : '',
-    });
+    const mapsOption = packagedMaps ? '--enable-source-maps' : '';
+    // The baseline: only the S3 client, with the same esbuild options (an entry file, so that chunk naming
+    // and splitting work as for a function).
+    const baseSrc = join(ROOT, '.bench', 'coldstart');
+    await mkdir(baseSrc, { recursive: true });
+    await writeFile(join(baseSrc, 's3only.ts'), S3_ONLY);
+    const baseDir = join(work, 'baseline', 'functions');
+    await build({ ...options, entryPoints: [join(baseSrc, 's3only.ts')], outdir: baseDir });
+    bundles.push(await bundleOf('S3-only baseline', baseDir, join(baseDir, 's3only.js'), mapsOption));
     for (const f of functions) {
       const code = join(work, 'code', f.name);
       execFileSync('python3', ['-m', 'zipfile', '-e', join(pkg, f.zip), code]);
-      bundles.push({
-        label: `${f.name} (packaged)`,
-        file: join(code, `${f.handler.replace(/\.[^.]+$/, '')}.js`),
-        zipBytes: (await stat(join(pkg, f.zip))).size,
-        jsBytes: await jsBytes(code),
-        nodeOptions: packagedMaps ? '--enable-source-maps' : '',
-      });
+      const file = join(code, `${moduleOf(f.handler)}.js`);
+      const zipBytes = (await stat(join(pkg, f.zip))).size;
+      bundles.push(await bundleOf(`${f.name} (packaged)`, code, file, mapsOption, zipBytes));
     }
     // The same functions with the other source-map setting, built with the same options otherwise.
     const otherMaps = packagedMaps ? false : 'linked';
     for (const f of functions) {
-      const dir = join(work, 'other', f.name);
-      const entry = join(ROOT, `${f.handler.replace(/\.[^.]+$/, '')}.ts`);
-      await build({
-        ...options,
-        sourcemap: otherMaps,
-        entryPoints: [entry],
-        outfile: join(dir, 'handler.js'),
-      });
-      bundles.push({
-        label: `${f.name} (${otherMaps ? 'with source maps' : 'without source maps'})`,
-        file: join(dir, 'handler.js'),
-        zipBytes: await zipSize(dir, join(work, `${f.name}-other.zip`)),
-        jsBytes: await jsBytes(dir),
-        nodeOptions: otherMaps ? '--enable-source-maps' : '',
-      });
+      const dir = join(work, 'other', f.name, 'functions');
+      const entry = join(ROOT, `${moduleOf(f.handler)}.ts`);
+      await build({ ...options, sourcemap: otherMaps, entryPoints: [entry], outdir: dir });
+      const file = join(dir, `${moduleOf(f.handler).split('/').pop()}.js`);
+      const label = `${f.name} (${otherMaps ? 'with source maps' : 'without source maps'})`;
+      bundles.push(await bundleOf(label, dir, file, otherMaps ? '--enable-source-maps' : ''));
     }
 
-    const times = new Map<Bundle, number[]>(bundles.map((b) => [b, []]));
-    for (let run = 0; run < RUNS; run++) for (const b of bundles) times.get(b)?.push(importMs(b));
-    const base = median(times.get(bundles[0] as Bundle) ?? []);
+    const times = new Map<Bundle, { wall: number[]; cpu: number[] }>(
+      bundles.map((b) => [b, { wall: [], cpu: [] }]),
+    );
+    const load = loadavg();
+    for (let run = 0; run < RUNS; run++)
+      for (const b of bundles) {
+        const t = importMs(b);
+        times.get(b)?.wall.push(t.wall);
+        times.get(b)?.cpu.push(t.cpu);
+      }
+    const med = (b: Bundle, k: 'wall' | 'cpu') => median(times.get(b)?.[k] ?? []);
+    const base = bundles[0] as Bundle;
     const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
     const lines = [
       `esbuild options (serverless print custom.esbuild): ${JSON.stringify(custom)}`,
-      `import time: median of ${RUNS} fresh processes each, interleaved; ratio against the S3-only baseline`,
+      `import: median of ${RUNS} fresh processes each, interleaved; ratios against the S3-only baseline`,
+      `load average ${load.map((l) => l.toFixed(2)).join(' ')} at the start, ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')} at the end; node ${process.version}`,
       '',
-      `${'bundle'.padEnd(34)} ${'zip'.padStart(8)} ${'js'.padStart(9)} ${'import'.padStart(9)}  ratio`,
+      `${'bundle'.padEnd(34)} ${'zip'.padStart(8)} ${'js'.padStart(9)} ${'at start'.padStart(9)} ${'wall'.padStart(9)}  ratio ${'cpu'.padStart(9)}  ratio`,
       ...bundles.map((b) => {
-        const ms = median(times.get(b) ?? []);
-        return `${b.label.padEnd(34)} ${kb(b.zipBytes).padStart(8)} ${kb(b.jsBytes).padStart(9)} ${`${ms.toFixed(1)} ms`.padStart(9)}  ${(ms / base).toFixed(2)}x${b.nodeOptions ? ` (${b.nodeOptions})` : ''}`;
+        const [w, c] = [med(b, 'wall'), med(b, 'cpu')];
+        return `${b.label.padEnd(34)} ${kb(b.zipBytes).padStart(8)} ${kb(b.jsBytes).padStart(9)} ${kb(b.startBytes).padStart(9)} ${`${w.toFixed(1)} ms`.padStart(9)}  ${(w / med(base, 'wall')).toFixed(2)}x ${`${c.toFixed(1)} ms`.padStart(9)}  ${(c / med(base, 'cpu')).toFixed(2)}x${b.nodeOptions ? ` (${b.nodeOptions})` : ''}`;
       }),
       '',
       'goals: the check function zip <= 250 KB; its import <= 1.1x the baseline',

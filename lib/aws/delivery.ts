@@ -5,7 +5,7 @@ import type { emitDriftEvents as EmitDriftEvents } from './emitDriftEvents';
 import type { publishAlert as PublishAlert } from './publishAlert';
 
 export const publishAlert: typeof PublishAlert = async (...args) =>
-  (await import('./publishAlert')).publishAlert(...args);
+  (await import('./alerting')).publishAlert(...args);
 
 export const emitDriftEvents: typeof EmitDriftEvents = async (...args) =>
-  (await import('./emitDriftEvents')).emitDriftEvents(...args);
+  (await import('./alerting')).emitDriftEvents(...args);

@@ -1,8 +1,10 @@
-// What only the notifiers use (the Slack webhook notifier): the webhook URL from SSM, and a MAC that must
-// be there. Apart from wiring.ts, so that the other functions' bundles hold none of it (wiring.ts, header).
-import type { MessageMac } from '../aws/messageMac';
+// What only the notifiers use (the Slack webhook notifier): the webhook URL from SSM, and the MAC they verify
+// with, which must be there. Apart from wiring.ts, so that the notifier's bundle holds none of the publishing
+// functions' chunks, and theirs none of its own (wiring.ts, header).
 import type { WebhookUrlSource } from '../aws/webhookSecret';
-import { lazy, optionalMessageMacFromEnv, type Env } from './wiring';
+import { lazy, type Env } from './lazy';
+
+export { messageMacFromEnv } from './signing';
 
 /** The Slack notifier's webhook URL source: SLACK_WEBHOOK_PARAMETER names the SSM parameter. */
 export function webhookUrlFromEnv(env: Env): WebhookUrlSource {
@@ -15,11 +17,4 @@ export function webhookUrlFromEnv(env: Env): WebhookUrlSource {
     });
   });
   return async () => (await source())();
-}
-
-/** The guard's message MAC (optionalMessageMacFromEnv), required: a notifier that cannot verify must not run (its messages would all look forged). */
-export function messageMacFromEnv(env: Env): MessageMac {
-  const mac = optionalMessageMacFromEnv(env);
-  if (!mac) throw new Error('ALERT_SIGNING_KEY_ARN is not set');
-  return mac;
 }

@@ -15,6 +15,8 @@ import { clientDefaults, type ClientRef } from '../aws/clientDefaults';
 import { S3ClientPool, hasCustomS3Endpoint } from '../aws/clients';
 import type { DedupeLog, DeliveryDedupe } from '../aws/deliveryDedupe';
 import type { MessageMac } from '../aws/messageMac';
+import { lazy, type Env } from './lazy';
+import { optionalMessageMacFromEnv } from './signing';
 import {
   guardConfigFromEnv,
   manualMaxBucketsFromEnv,
@@ -29,13 +31,7 @@ import type { GuardDeps, Log } from '../guard';
 import { isMember, orgConfigFromEnv, spokeRoleArn } from '../domain/org';
 import type { Hub } from '../org/hub';
 
-export type Env = Record<string, string | undefined>;
-
-/** A value built on first call and reused. */
-export function lazy<T>(make: () => T): () => T {
-  let value: { v: T } | undefined;
-  return () => (value ??= { v: make() }).v;
-}
+export { lazy, type Env };
 
 /** The Region field of an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE), if it has one. */
 export function regionOfArn(arn: string | undefined): string | undefined {
@@ -90,13 +86,11 @@ export function guardClients(
   const { topicArn, eventBusName } = w.publish;
   const sns =
     topicArn &&
-    lazy(async () => (await import('../aws/publishAlert')).newSnsClient(snsRegion(topicArn, w.homeRegion)));
+    lazy(async () => (await import('../aws/alerting')).newSnsClient(snsRegion(topicArn, w.homeRegion)));
   const eventBridge =
     eventBusName &&
     lazy(async () =>
-      (await import('../aws/emitDriftEvents')).newEventBridgeClient(
-        eventBridgeRegion(eventBusName, w.homeRegion),
-      ),
+      (await import('../aws/alerting')).newEventBridgeClient(eventBridgeRegion(eventBusName, w.homeRegion)),
     );
   return {
     s3: lazy(() => new S3ClientPool({ forcePathStyle: w.forcePathStyle ?? false })),
@@ -156,10 +150,8 @@ export async function dedupeFromEnv(
 ): Promise<DeliveryDedupe | undefined> {
   const tableName = env.IDEMPOTENCY_TABLE?.trim();
   if (!tableName) return undefined;
-  const [{ DEFAULT_WINDOW_SECONDS, createDeliveryDedupe }, { newDynamoDbClient }] = await Promise.all([
-    import('../aws/deliveryDedupe'),
-    import('../aws/dynamoDbClient'),
-  ]);
+  const { DEFAULT_WINDOW_SECONDS, createDeliveryDedupe, newDynamoDbClient } =
+    await import('../aws/deliveryDedupe');
   const window = Number(env.IDEMPOTENCY_WINDOW_SECONDS);
   const windowSeconds = Number.isInteger(window) && window > 0 ? window : DEFAULT_WINDOW_SECONDS;
   return createDeliveryDedupe({
@@ -200,24 +192,6 @@ export const seeAllFromEnv = (env: Env): string =>
     functionName: env.SWEEP_FUNCTION_NAME?.trim() || env.AWS_LAMBDA_FUNCTION_NAME,
     region: regionFromEnv(env),
   });
-
-/**
- * The guard's message MAC (KMS GenerateMac/VerifyMac) with the key ALERT_SIGNING_KEY_ARN names; undefined when
- * unset (the CLI, the local stage). The KMS client is built on first use.
- */
-export function optionalMessageMacFromEnv(env: Env): MessageMac | undefined {
-  const keyArn = env.ALERT_SIGNING_KEY_ARN?.trim();
-  if (!keyArn) return undefined;
-  // The KMS client and its module are loaded on the first message signed or verified.
-  const mac = lazy(async () => {
-    const { kmsMessageMac, newKmsClient } = await import('../aws/messageMac');
-    return kmsMessageMac(newKmsClient(keyArn), keyArn);
-  });
-  return {
-    generate: async (digest) => (await mac()).generate(digest),
-    verify: async (digest, m) => (await mac()).verify(digest, m),
-  };
-}
 
 /** The caller's account (STS GetCallerIdentity), for the CLI's default root MFA serial; undefined if unknown. */
 export async function callerAccount(region: string): Promise<string | undefined> {
