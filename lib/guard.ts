@@ -10,7 +10,6 @@ import { deliveryEventKey } from './domain/deliveryKey';
 import { driftEventEntry } from './domain/driftEvent';
 import type { Invocation } from './domain/parseInvocation';
 import { remediationScript } from './domain/remediationScript';
-import { snsPublication } from './channels/publish';
 import { newTestAlert, resultMessage } from './domain/topicMessage';
 import {
   eventFieldsOf,
@@ -29,6 +28,12 @@ import { emitDriftEvents, publishAlert } from './aws/delivery';
 import type { ClientRef } from './aws/clientDefaults';
 import type { MessageMac } from './aws/messageMac';
 import type { DeliveryDedupe, DeliveryKey } from './aws/deliveryDedupe';
+
+/**
+ * The channels' rendering of a message (lib/channels), loaded with the first message that goes out, like the
+ * SNS code that publishes it (aws/delivery.ts): a check that alerts no one loads neither.
+ */
+export const rendering = () => import('./channels/publish');
 
 export interface Log {
   info(message: string, ...extra: Array<Record<string, unknown>>): void;
@@ -158,6 +163,7 @@ export async function sendTestAlert(deps: GuardDeps, origin: 'lambda' | 'cli'): 
     deps.log?.warn('test alert not published: no alert topic', { testId: test.id });
     return { id: test.id, published: false };
   }
+  const { snsPublication } = await rendering();
   const messageId = await publishAlert(deps.sns, topicArn, snsPublication({ kind: 'test', test }), deps.mac);
   deps.log?.info('test alert published', { testId: test.id, topicArn, messageId });
   return { id: test.id, published: true, topicArn, messageId };
@@ -349,7 +355,6 @@ export function faultResult(
 export async function deliver(results: CheckResult[], deps: GuardDeps, dryRun: boolean): Promise<void> {
   const alerting = results.filter((r) => ALERTING_STATUSES.has(r.status));
   for (const r of alerting) {
-    const alert = snsPublication(resultMessage(r));
     if (dryRun || !deps.publish.topicArn || !deps.sns) {
       deps.log?.info('alert not published', {
         bucket: r.bucket,
@@ -361,6 +366,7 @@ export async function deliver(results: CheckResult[], deps: GuardDeps, dryRun: b
     }
     const { sns } = deps;
     const topicArn = deps.publish.topicArn;
+    const alert = (await rendering()).snsPublication(resultMessage(r));
     const { sent, value: messageId } = await once(deps, 'alert', r, () =>
       publishAlert(sns, topicArn, alert, deps.mac),
     );

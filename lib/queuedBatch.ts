@@ -8,7 +8,6 @@
 // drift event or alert failed is reported in batchItemFailures (Lambda's ReportBatchItemFailures): SQS
 // delivers it again and, after the queue's maxReceiveCount, moves it to the dead-letter queue.
 // https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
-import { digestPublication } from './channels/publish';
 import { ALERTING_STATUSES } from './domain/decide';
 import { driftEventEntry } from './domain/driftEvent';
 import { parseInvocation, type InvocationOptions } from './domain/parseInvocation';
@@ -16,7 +15,15 @@ import { planStorms, statusCounts, type StormConfig, type StormGroup } from './d
 import type { CheckResult } from './domain/types';
 import { forEachConcurrent } from './aws/concurrency';
 import { emitDriftEvents, publishAlert } from './aws/delivery';
-import { checkScopeChange, checkTarget, deliver, once, uncheckedResult, type GuardDeps } from './guard';
+import {
+  checkScopeChange,
+  checkTarget,
+  deliver,
+  once,
+  rendering,
+  uncheckedResult,
+  type GuardDeps,
+} from './guard';
 import { memberAccess, type Hub } from './org/hub';
 
 /** The part of an SQS record the batch reads. */
@@ -177,6 +184,7 @@ export async function runQueuedBatch(
 
 /** One storm's grouped alert, published at most once per group of CloudTrail records. */
 async function publishGroup(group: StormGroup, deps: GuardDeps, seeAll: string, checkedAt: string) {
+  const { digestPublication } = await rendering();
   const publication = digestPublication({
     account: group.account,
     startedAt: group.info.firstEventAt,

@@ -3,7 +3,6 @@
 // EventBridge never delivered, and what `check --all` runs.
 import { ALERTING_STATUSES } from './domain/decide';
 import { driftEventEntry } from './domain/driftEvent';
-import { digestPublication } from './channels/publish';
 import { worstFirst, type StatusCounts, type SweepSummary } from './domain/digest';
 import { CLI_FROM_CHECKOUT, seeAllText, sweepInvokeCommand } from './domain/seeAll';
 import type { Invocation } from './domain/parseInvocation';
@@ -17,6 +16,7 @@ import { listBucketPages, type BucketPage, type ListedBucket } from './aws/listB
 import {
   checkTargetLive,
   faultResult,
+  rendering,
   resultFromLive,
   uncheckedResult,
   type GuardDeps,
@@ -232,6 +232,7 @@ export async function deliverSweep(
   deps: GuardDeps,
   ctx: { dryRun: boolean; startedAt: string; finishedAt: string; seeAll?: string; org?: SweepSummary['org'] },
 ): Promise<Pick<SweepSummaryReport, 'digest' | 'driftEvents'>> {
+  const { digestPublication } = await rendering();
   const digest = digestPublication({
     ...(ctx.org && { org: ctx.org }),
     account: deps.account,
