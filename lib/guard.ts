@@ -24,16 +24,16 @@ import {
 } from './domain/types';
 import { CannotRunError, TransientAwsError, describeError } from './aws/errors';
 import { readLiveState, type LiveStateOptions, type S3ByRegion } from './aws/liveState';
-import { emitDriftEvents, publishAlert } from './aws/delivery';
 import type { ClientRef } from './aws/clientDefaults';
 import type { MessageMac } from './aws/messageMac';
 import type { DeliveryDedupe, DeliveryKey } from './aws/deliveryDedupe';
 
 /**
- * The channels' rendering of a message (lib/channels), loaded with the first message that goes out, like the
- * SNS code that publishes it (aws/delivery.ts): a check that alerts no one loads neither.
+ * The alerting path's code (lib/alerting.ts: the channels' rendering, SNS with its KMS signing, EventBridge),
+ * loaded with the first message that goes out: a check that alerts no one never loads it. Its functions are
+ * taken out of the module before they are called, so that a stack trace names them plainly.
  */
-export const rendering = () => import('./channels/publish');
+export const loadAlerting = () => import('./alerting');
 
 export interface Log {
   info(message: string, ...extra: Array<Record<string, unknown>>): void;
@@ -163,7 +163,7 @@ export async function sendTestAlert(deps: GuardDeps, origin: 'lambda' | 'cli'): 
     deps.log?.warn('test alert not published: no alert topic', { testId: test.id });
     return { id: test.id, published: false };
   }
-  const { snsPublication } = await rendering();
+  const { publishAlert, snsPublication } = await loadAlerting();
   const messageId = await publishAlert(deps.sns, topicArn, snsPublication({ kind: 'test', test }), deps.mac);
   deps.log?.info('test alert published', { testId: test.id, topicArn, messageId });
   return { id: test.id, published: true, topicArn, messageId };
@@ -366,7 +366,8 @@ export async function deliver(results: CheckResult[], deps: GuardDeps, dryRun: b
     }
     const { sns } = deps;
     const topicArn = deps.publish.topicArn;
-    const alert = (await rendering()).snsPublication(resultMessage(r));
+    const { publishAlert, snsPublication } = await loadAlerting();
+    const alert = snsPublication(resultMessage(r));
     const { sent, value: messageId } = await once(deps, 'alert', r, () =>
       publishAlert(sns, topicArn, alert, deps.mac),
     );
@@ -385,6 +386,7 @@ export async function deliver(results: CheckResult[], deps: GuardDeps, dryRun: b
     );
     // The event path has one result; batches (manual checks, sweeps) are never de-duplicated.
     const single = alerting.length === 1 ? alerting[0] : undefined;
+    const { emitDriftEvents } = await loadAlerting();
     const emit = () => emitDriftEvents(eventBridge, entries);
     await (single ? once(deps, 'drift-event', single, emit) : emit());
   }

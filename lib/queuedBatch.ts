@@ -14,13 +14,12 @@ import { parseInvocation, type InvocationOptions } from './domain/parseInvocatio
 import { planStorms, statusCounts, type StormConfig, type StormGroup } from './domain/storm';
 import type { CheckResult } from './domain/types';
 import { forEachConcurrent } from './aws/concurrency';
-import { emitDriftEvents, publishAlert } from './aws/delivery';
 import {
   checkScopeChange,
   checkTarget,
   deliver,
   once,
-  rendering,
+  loadAlerting,
   uncheckedResult,
   type GuardDeps,
 } from './guard';
@@ -133,6 +132,7 @@ export async function runQueuedBatch(
     await forEachConcurrent(alerting, CHECK_CONCURRENCY, async (r) => {
       try {
         const entry = driftEventEntry(r, eventSource, eventBusName);
+        const { emitDriftEvents } = await loadAlerting();
         await once(deps, 'drift-event', r, () => emitDriftEvents(eventBridge, [entry]));
       } catch (err) {
         deps.log?.error('drift event not sent: the record will be delivered again', {
@@ -184,7 +184,7 @@ export async function runQueuedBatch(
 
 /** One storm's grouped alert, published at most once per group of CloudTrail records. */
 async function publishGroup(group: StormGroup, deps: GuardDeps, seeAll: string, checkedAt: string) {
-  const { digestPublication } = await rendering();
+  const { digestPublication, publishAlert } = await loadAlerting();
   const publication = digestPublication({
     account: group.account,
     startedAt: group.info.firstEventAt,

@@ -8,7 +8,6 @@ import { CLI_FROM_CHECKOUT, seeAllText, sweepInvokeCommand } from './domain/seeA
 import type { Invocation } from './domain/parseInvocation';
 import type { CheckResult, Report } from './domain/types';
 import { forEachConcurrent } from './aws/concurrency';
-import { emitDriftEvents, publishAlert } from './aws/delivery';
 import { DriftEventError, TransientAwsError, describeError } from './aws/errors';
 import { bulkGuardTagReader } from './aws/bulkTags';
 import type { LiveStateOptions } from './aws/liveState';
@@ -16,7 +15,7 @@ import { listBucketPages, type BucketPage, type ListedBucket } from './aws/listB
 import {
   checkTargetLive,
   faultResult,
-  rendering,
+  loadAlerting,
   resultFromLive,
   uncheckedResult,
   type GuardDeps,
@@ -232,7 +231,7 @@ export async function deliverSweep(
   deps: GuardDeps,
   ctx: { dryRun: boolean; startedAt: string; finishedAt: string; seeAll?: string; org?: SweepSummary['org'] },
 ): Promise<Pick<SweepSummaryReport, 'digest' | 'driftEvents'>> {
-  const { digestPublication } = await rendering();
+  const { digestPublication, emitDriftEvents, publishAlert } = await loadAlerting();
   const digest = digestPublication({
     ...(ctx.org && { org: ctx.org }),
     account: deps.account,

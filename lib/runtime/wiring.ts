@@ -86,11 +86,11 @@ export function guardClients(
   const { topicArn, eventBusName } = w.publish;
   const sns =
     topicArn &&
-    lazy(async () => (await import('../aws/alerting')).newSnsClient(snsRegion(topicArn, w.homeRegion)));
+    lazy(async () => (await import('../alerting')).newSnsClient(snsRegion(topicArn, w.homeRegion)));
   const eventBridge =
     eventBusName &&
     lazy(async () =>
-      (await import('../aws/alerting')).newEventBridgeClient(eventBridgeRegion(eventBusName, w.homeRegion)),
+      (await import('../alerting')).newEventBridgeClient(eventBridgeRegion(eventBusName, w.homeRegion)),
     );
   return {
     s3: lazy(() => new S3ClientPool({ forcePathStyle: w.forcePathStyle ?? false })),
