@@ -17,15 +17,15 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
 import { zip } from 'serverless-esbuild/dist/utils';
+import { ROOT, cleanEnv, customEsbuild, esbuildOptions, linksSourceMaps, serverless } from './esbuildOptions';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '21' }, stage: { type: 'string', default: 'prod' } },
 });
 const RUNS = Number(values.runs);
-const ROOT = join(__dirname, '..');
-const SERVERLESS = join(ROOT, 'node_modules', '.bin', 'serverless');
+const STAGE = values.stage as string;
 
 const S3_ONLY = `import { GetBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 let s3: S3Client | undefined;
@@ -45,69 +45,20 @@ interface Bundle {
   nodeOptions: string;
 }
 
-const env = (() => {
-  const { NODE_EXTRA_CA_CERTS: _ca, NODE_OPTIONS: _no, ...rest } = process.env;
-  return { ...rest, AWS_REGION: 'us-east-1', SLS_TELEMETRY_DISABLED: '1' };
-})();
-
-function sls(args: string[]): string {
-  return execFileSync(SERVERLESS, [...args, '--stage', values.stage as string], {
-    cwd: ROOT,
-    env,
-    encoding: 'utf8',
-    maxBuffer: 16 * 1024 * 1024,
-  });
-}
-
-// serverless-esbuild's own options, which esbuild does not take (its `exclude` is esbuild's `external`).
-const PLUGIN_ONLY = [
-  'concurrency',
-  'zipConcurrency',
-  'exclude',
-  'nativeZip',
-  'packager',
-  'packagePath',
-  'watch',
-  'keepOutputDirectory',
-  'packagerOptions',
-  'installExtraArgs',
-  'outputFileExtension',
-  'outputBuildFolder',
-  'outputWorkFolder',
-  'nodeExternals',
-  'skipBuild',
-  'skipRebuild',
-  'skipBuildExcludeFns',
-  'stripEntryResolveExtensions',
-  'disposeContext',
-  'config',
-  'plugins',
-];
-
-/** serverless-esbuild's options as esbuild takes them, with the plugins file it names loaded. */
-async function esbuildOptions(custom: Record<string, unknown>): Promise<BuildOptions> {
-  const options = Object.fromEntries(Object.entries(custom).filter(([k]) => !PLUGIN_ONLY.includes(k)));
-  const plugins =
-    typeof custom.plugins === 'string'
-      ? ((await import(pathToFileURL(join(ROOT, custom.plugins)).href)) as { default: Plugin[] }).default
-      : undefined;
-  return {
-    ...(options as BuildOptions),
-    external: (custom.exclude as string[] | undefined) ?? [],
-    ...(plugins && { plugins }),
-    logLevel: 'error',
-  };
-}
-
 async function filesUnder(dir: string): Promise<string[]> {
   return (await readdir(dir, { recursive: true, withFileTypes: true }))
     .filter((d) => d.isFile())
     .map((d) => join(d.parentPath, d.name));
 }
 
-/** Zipped as a packaged function ends up: by serverless-esbuild, then rewritten by scripts/recompress-zips.cjs. */
-async function zipSize(dir: string, zipPath: string): Promise<number> {
-  const files = (await filesUnder(dir)).map((rootPath) => ({ rootPath, localPath: relative(dir, rootPath) }));
+/**
+ * Zipped as a packaged function ends up: by serverless-esbuild, then rewritten by scripts/recompress-zips.cjs;
+ * source maps only when the bundle links them (external ones stay out of the zips, serverless.yml).
+ */
+async function zipSize(dir: string, zipPath: string, withMaps: boolean): Promise<number> {
+  const files = (await filesUnder(dir))
+    .filter((f) => withMaps || !f.endsWith('.map'))
+    .map((rootPath) => ({ rootPath, localPath: relative(dir, rootPath) }));
   await zip(zipPath, files, false);
   const plugin = (await import(pathToFileURL(join(ROOT, 'scripts', 'recompress-zips.cjs')).href)) as {
     default: { recompress: (path: string) => Promise<void> };
@@ -145,7 +96,7 @@ function importMs(b: Bundle): { wall: number; cpu: number } {
         'process.stdout.write(JSON.stringify({wall:Number(process.hrtime.bigint()-t)/1e6,cpu:(d.user+d.system)/1e3}))})',
       b.file,
     ],
-    { env, encoding: 'utf8' },
+    { env: cleanEnv, encoding: 'utf8' },
   );
   return JSON.parse(out) as { wall: number; cpu: number };
 }
@@ -167,7 +118,7 @@ async function bundleOf(
   return {
     label,
     file,
-    zipBytes: zipBytes ?? (await zipSize(dir, `${dirname(dir)}.zip`)),
+    zipBytes: zipBytes ?? (await zipSize(dir, `${dirname(dir)}.zip`, nodeOptions !== '')),
     jsBytes: await jsBytes(dir),
     startBytes: await startBytes(file),
     nodeOptions,
@@ -178,11 +129,8 @@ async function main(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'bench-coldstart-'));
   try {
     const pkg = join(work, 'package');
-    sls(['package', '--package', pkg]);
-    const custom = JSON.parse(sls(['print', '--format', 'json', '--path', 'custom.esbuild'])) as Record<
-      string,
-      unknown
-    >;
+    serverless(['package', '--package', pkg], STAGE);
+    const custom = customEsbuild(STAGE);
     const options = await esbuildOptions(custom);
     const template = JSON.parse(
       await readFile(join(pkg, 'cloudformation-template-update-stack.json'), 'utf8'),
@@ -202,7 +150,8 @@ async function main(): Promise<void> {
     const moduleOf = (handler: string) => handler.replace(/\.[^.]+$/, '');
 
     const bundles: Bundle[] = [];
-    const packagedMaps = options.sourcemap !== undefined && options.sourcemap !== false;
+    // Maps Node can find (a sourceMappingURL): external maps are not in the zip (serverless.yml).
+    const packagedMaps = linksSourceMaps(options.sourcemap);
     const mapsOption = packagedMaps ? '--enable-source-maps' : '';
     // The baseline: only the S3 client, with the same esbuild options (an entry file, so that chunk naming
     // and splitting work as for a function).
@@ -242,7 +191,7 @@ async function main(): Promise<void> {
       }
     const med = (b: Bundle, k: 'wall' | 'cpu') => median(times.get(b)?.[k] ?? []);
     const base = bundles[0] as Bundle;
-    const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
+    const kb = (n: number, digits = 0) => `${(n / 1024).toFixed(digits)} KiB`;
     const lines = [
       `esbuild options (serverless print custom.esbuild): ${JSON.stringify(custom)}`,
       `import: median of ${RUNS} fresh processes each, interleaved; ratios against the S3-only baseline`,
@@ -250,12 +199,16 @@ async function main(): Promise<void> {
         .map((l) => l.toFixed(2))
         .join(' ')} at the end; node ${process.version}`,
       '',
-      `${'bundle'.padEnd(34)} ${'zip'.padStart(8)} ${'js'.padStart(9)} ${'at start'.padStart(9)} ${'wall'.padStart(9)}  ratio ${'cpu'.padStart(9)}  ratio`,
+      `${'bundle'.padEnd(34)} ${'zip'.padStart(11)} ${'js'.padStart(9)} ${'at start'.padStart(9)} ${'wall'.padStart(9)}  ratio ${'cpu'.padStart(9)}  ratio`,
       ...bundles.map((b) => {
         const [w, c] = [med(b, 'wall'), med(b, 'cpu')];
-        return `${b.label.padEnd(34)} ${kb(b.zipBytes).padStart(8)} ${kb(b.jsBytes).padStart(9)} ${kb(b.startBytes).padStart(9)} ${`${w.toFixed(1)} ms`.padStart(9)}  ${(w / med(base, 'wall')).toFixed(2)}x ${`${c.toFixed(1)} ms`.padStart(9)}  ${(c / med(base, 'cpu')).toFixed(2)}x${b.nodeOptions ? ` (${b.nodeOptions})` : ''}`;
+        return `${b.label.padEnd(34)} ${kb(b.zipBytes, 1).padStart(11)} ${kb(b.jsBytes).padStart(9)} ${kb(b.startBytes).padStart(9)} ${`${w.toFixed(1)} ms`.padStart(9)}  ${(w / med(base, 'wall')).toFixed(2)}x ${`${c.toFixed(1)} ms`.padStart(9)}  ${(c / med(base, 'cpu')).toFixed(2)}x${b.nodeOptions ? ` (${b.nodeOptions})` : ''}`;
       }),
       '',
+      `zip bytes: ${bundles
+        .map((b) => `${b.label.replace(/ \(.*/, '')} ${b.zipBytes}`)
+        .slice(0, 1 + functions.length)
+        .join(', ')}`,
       'goals: the check function zip <= 250 KB; its import <= 1.1x the baseline',
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
