@@ -4,7 +4,10 @@
 import type { WebhookUrlSource } from '../aws/webhookSecret';
 import { lazy, type Env } from './lazy';
 
-export { messageMacFromEnv } from './signing';
+import { messageMacFromEnv as macFromEnv } from './signing';
+
+/** The MAC the notifier verifies with (signing.ts); KMS's module is loaded on the first message verified. */
+export const messageMacFromEnv = (env: Env) => macFromEnv(env, () => import('../aws/messageMac'));
 
 /** The Slack notifier's webhook URL source: SLACK_WEBHOOK_PARAMETER names the SSM parameter. */
 export function webhookUrlFromEnv(env: Env): WebhookUrlSource {

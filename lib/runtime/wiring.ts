@@ -123,7 +123,7 @@ export function guardDeps(w: GuardWiring, clients: GuardClients, account: string
 /** The guard's wiring from a Lambda environment (GUARD_*, ALERT_TOPIC_ARN, EVENT_BUS_NAME, …). */
 export function guardWiringFromEnv(env: Env, log?: Log): GuardWiring {
   const publish = publishConfigFromEnv(env);
-  const mac = optionalMessageMacFromEnv(env);
+  const mac = optionalMessageMacFromEnv(env, () => import('../alerting'));
   // Unsigned alerts still go out (a lost alert is worse), but every notifier shows them as unverified.
   if (publish.topicArn && !mac)
     log?.warn(
@@ -171,7 +171,7 @@ export async function dedupeFromEnv(
 export async function hubFromEnv(env: Env): Promise<Hub | undefined> {
   const org = orgConfigFromEnv(env);
   if (!org) return undefined;
-  const { SpokeSessions } = await import('../aws/spokeSessions');
+  const { SpokeSessions } = await import('../aws/sts');
   const region = regionFromEnv(env);
   return {
     org,
@@ -196,7 +196,7 @@ export const seeAllFromEnv = (env: Env): string =>
 /** The caller's account (STS GetCallerIdentity), for the CLI's default root MFA serial; undefined if unknown. */
 export async function callerAccount(region: string): Promise<string | undefined> {
   try {
-    const { callerAccountIn } = await import('../aws/callerAccount');
+    const { callerAccountIn } = await import('../aws/sts');
     return await callerAccountIn({ region, maxAttempts: 2 });
   } catch {
     return undefined;
@@ -218,7 +218,7 @@ export function lambdaWiring(logger: Log & DedupeLog, env: Env = process.env) {
     const fromArn = accountFromFunctionArn(arn);
     if (fromArn) return fromArn;
     stsAccount ??= (async () => {
-      const { callerAccountIn } = await import('../aws/callerAccount');
+      const { callerAccountIn } = await import('../aws/sts');
       return callerAccountIn({ region: regionFromEnv(env), ...clientDefaults });
     })();
     // A failed look-up fails this invocation (Lambda retries it) and is not cached.
