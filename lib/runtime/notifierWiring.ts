@@ -3,7 +3,6 @@
 // functions' chunks, and theirs none of its own (wiring.ts, header).
 import type { WebhookUrlSource } from '../aws/webhookSecret';
 import { lazy, type Env } from './lazy';
-
 import { messageMacFromEnv as macFromEnv } from './signing';
 
 /** The MAC the notifier verifies with (signing.ts); KMS's module is loaded on the first message verified. */
