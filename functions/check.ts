@@ -8,6 +8,7 @@ import { logger } from '../lib/runtime/logger';
 import { lambdaWiring, lazy, seeAllFromEnv } from '../lib/runtime/wiring';
 import { sweepElsewhereRunner } from '../lib/sweep';
 import { runHubInvocation } from '../lib/org/hub';
+import { runQueuedBatch } from '../lib/queuedBatch';
 
 const wiring = lambdaWiring(logger);
 
@@ -35,7 +36,6 @@ export const checkHandler = async (event: unknown, context: Context): Promise<Re
   const hub = await wiring.hub();
   const deps = await wiring.deps(context, options);
   if (isQueueBatch(event)) {
-    const { runQueuedBatch } = await import('../lib/queuedBatch');
     const records = event.Records.map((r) => ({ messageId: r.messageId, body: r.body }));
     const outcome = await runQueuedBatch(records, deps, options, storm(), seeAllFromEnv(process.env), hub);
     for (const r of outcome.results)

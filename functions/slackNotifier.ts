@@ -12,7 +12,8 @@ import {
   type SlackNotifierResult,
 } from '../lib/channels/slack/notifier';
 import { verifiedTopicReader } from '../lib/authenticity';
-import { lazy, messageMacFromEnv, webhookUrlFromEnv } from '../lib/runtime/wiring';
+import { messageMacFromEnv, webhookUrlFromEnv } from '../lib/runtime/notifierWiring';
+import { lazy } from '../lib/runtime/lazy';
 
 export const logger = new Logger({ serviceName: 'mfa-delete-guard-slack' });
 

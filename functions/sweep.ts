@@ -5,15 +5,14 @@ import type { Report } from '../lib/domain/types';
 import { fanOutHook, sweepRunId } from '../lib/fanout/planner';
 import { checkInvocation } from '../lib/runtime/checkInvocation';
 import { logger } from '../lib/runtime/logger';
+import { lazy, lambdaWiring, seeAllFromEnv } from '../lib/runtime/wiring';
 import {
   fanOutFromEnv,
-  lazy,
-  lambdaWiring,
   orgInlineMaxAccountsFromEnv,
-  seeAllFromEnv,
   sweepConcurrencyFromEnv,
+  withOrganizations,
   withTagging,
-} from '../lib/runtime/wiring';
+} from '../lib/runtime/sweepWiring';
 import { createSweepRunner } from '../lib/sweep';
 import { orgSweepRunner, runHubInvocation } from '../lib/org/hub';
 
@@ -30,7 +29,7 @@ const seeAll = seeAllFromEnv(process.env);
  */
 export const sweepHandler = async (event: unknown, context: Context): Promise<Report> => {
   const options = await wiring.invocationOptions(context, 'sweep');
-  const hub = await wiring.hub();
+  const hub = withOrganizations(await wiring.hub());
   const fan = await fanOut();
   if (hub) {
     // Organization mode: every account through its spoke role, one org digest; past a few accounts, one

@@ -6,14 +6,8 @@ import { describeError } from '../lib/aws/errors';
 import { runDeadlineWatch, runSweepPage } from '../lib/fanout/pageWorker';
 import { parseQueueMessage } from '../lib/fanout/types';
 import { logger } from '../lib/runtime/logger';
-import {
-  fanOutFromEnv,
-  lazy,
-  lambdaWiring,
-  seeAllFromEnv,
-  sweepConcurrencyFromEnv,
-  withTagging,
-} from '../lib/runtime/wiring';
+import { lazy, lambdaWiring, seeAllFromEnv } from '../lib/runtime/wiring';
+import { fanOutFromEnv, sweepConcurrencyFromEnv, withTagging } from '../lib/runtime/sweepWiring';
 
 // The page worker of a fanned-out sweep (README "Sweep"): one SQS message, one page of buckets.
 const wiring = lambdaWiring(logger);

@@ -10,7 +10,6 @@ import { deliveryEventKey } from './domain/deliveryKey';
 import { driftEventEntry } from './domain/driftEvent';
 import type { Invocation } from './domain/parseInvocation';
 import { remediationScript, validated } from './domain/remediationScript';
-import { snsPublication } from './channels/publish';
 import { newTestAlert, resultMessage } from './domain/topicMessage';
 import {
   eventFieldsOf,
@@ -23,12 +22,18 @@ import {
   type Trigger,
   type VersioningChangeRecord,
 } from './domain/types';
-import { emitDriftEvents } from './aws/emitDriftEvents';
 import { CannotRunError, TransientAwsError, describeError } from './aws/errors';
 import { readLiveState, type LiveStateOptions, type S3ByRegion } from './aws/liveState';
-import { publishAlert } from './aws/publishAlert';
+import type { ClientRef } from './aws/clientDefaults';
 import type { MessageMac } from './aws/messageMac';
 import type { DeliveryDedupe, DeliveryKey } from './aws/deliveryDedupe';
+
+/**
+ * The alerting path's code (lib/alerting.ts: the channels' rendering, SNS with its KMS signing, EventBridge),
+ * loaded with the first message that goes out: a check that alerts no one never loads it. Its functions are
+ * taken out of the module before they are called, so that a stack trace names them plainly.
+ */
+export const loadAlerting = () => import('./alerting');
 
 export interface Log {
   info(message: string, ...extra: Array<Record<string, unknown>>): void;
@@ -40,10 +45,11 @@ export interface GuardDeps {
   s3: S3ByRegion;
   /** Resource Groups Tagging API clients by Region: a sweep reads the guard tags in bulk through them. */
   tagging?: { get(region: string): ResourceGroupsTaggingAPIClient };
-  sns?: SNSClient;
+  /** The alert topic's client, or its loader (the Lambda wiring: SNS code is loaded on the first alert). */
+  sns?: ClientRef<SNSClient>;
   /** Signs every message published to the topic (KMS GenerateMac); none: published unsigned (the CLI). */
   mac?: MessageMac;
-  eventBridge?: EventBridgeClient;
+  eventBridge?: ClientRef<EventBridgeClient>;
   config: GuardConfig;
   publish: PublishConfig;
   /** Where to ask first for a bucket named without its Region (S3 redirects to the right one). */
@@ -157,6 +163,7 @@ export async function sendTestAlert(deps: GuardDeps, origin: 'lambda' | 'cli'): 
     deps.log?.warn('test alert not published: no alert topic', { testId: test.id });
     return { id: test.id, published: false };
   }
+  const { publishAlert, snsPublication } = await loadAlerting();
   const messageId = await publishAlert(deps.sns, topicArn, snsPublication({ kind: 'test', test }), deps.mac);
   deps.log?.info('test alert published', { testId: test.id, topicArn, messageId });
   return { id: test.id, published: true, topicArn, messageId };
@@ -349,7 +356,6 @@ export function faultResult(
 export async function deliver(results: CheckResult[], deps: GuardDeps, dryRun: boolean): Promise<void> {
   const alerting = results.filter((r) => ALERTING_STATUSES.has(r.status));
   for (const r of alerting) {
-    const alert = snsPublication(resultMessage(r));
     if (dryRun || !deps.publish.topicArn || !deps.sns) {
       deps.log?.info('alert not published', {
         bucket: r.bucket,
@@ -361,6 +367,8 @@ export async function deliver(results: CheckResult[], deps: GuardDeps, dryRun: b
     }
     const { sns } = deps;
     const topicArn = deps.publish.topicArn;
+    const { publishAlert, snsPublication } = await loadAlerting();
+    const alert = snsPublication(resultMessage(r));
     const { sent, value: messageId } = await once(deps, 'alert', r, () =>
       publishAlert(sns, topicArn, alert, deps.mac),
     );
@@ -379,6 +387,7 @@ export async function deliver(results: CheckResult[], deps: GuardDeps, dryRun: b
     );
     // The event path has one result; batches (manual checks, sweeps) are never de-duplicated.
     const single = alerting.length === 1 ? alerting[0] : undefined;
+    const { emitDriftEvents } = await loadAlerting();
     const emit = () => emitDriftEvents(eventBridge, entries);
     await (single ? once(deps, 'drift-event', single, emit) : emit());
   }

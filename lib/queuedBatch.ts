@@ -8,16 +8,21 @@
 // drift event or alert failed is reported in batchItemFailures (Lambda's ReportBatchItemFailures): SQS
 // delivers it again and, after the queue's maxReceiveCount, moves it to the dead-letter queue.
 // https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
-import { digestPublication } from './channels/publish';
 import { ALERTING_STATUSES } from './domain/decide';
 import { driftEventEntry } from './domain/driftEvent';
 import { parseInvocation, type InvocationOptions } from './domain/parseInvocation';
 import { planStorms, statusCounts, type StormConfig, type StormGroup } from './domain/storm';
 import type { CheckResult } from './domain/types';
-import { emitDriftEvents } from './aws/emitDriftEvents';
 import { forEachConcurrent } from './aws/concurrency';
-import { publishAlert } from './aws/publishAlert';
-import { checkScopeChange, checkTarget, deliver, once, uncheckedResult, type GuardDeps } from './guard';
+import {
+  checkScopeChange,
+  checkTarget,
+  deliver,
+  once,
+  loadAlerting,
+  uncheckedResult,
+  type GuardDeps,
+} from './guard';
 import { memberAccess, type Hub } from './org/hub';
 
 /** The part of an SQS record the batch reads. */
@@ -127,6 +132,7 @@ export async function runQueuedBatch(
     await forEachConcurrent(alerting, CHECK_CONCURRENCY, async (r) => {
       try {
         const entry = driftEventEntry(r, eventSource, eventBusName);
+        const { emitDriftEvents } = await loadAlerting();
         await once(deps, 'drift-event', r, () => emitDriftEvents(eventBridge, [entry]));
       } catch (err) {
         deps.log?.error('drift event not sent: the record will be delivered again', {
@@ -178,6 +184,7 @@ export async function runQueuedBatch(
 
 /** One storm's grouped alert, published at most once per group of CloudTrail records. */
 async function publishGroup(group: StormGroup, deps: GuardDeps, seeAll: string, checkedAt: string) {
+  const { digestPublication, publishAlert } = await loadAlerting();
   const publication = digestPublication({
     account: group.account,
     startedAt: group.info.firstEventAt,

@@ -3,21 +3,19 @@
 // EventBridge never delivered, and what `check --all` runs.
 import { ALERTING_STATUSES } from './domain/decide';
 import { driftEventEntry } from './domain/driftEvent';
-import { digestPublication } from './channels/publish';
 import { worstFirst, type StatusCounts, type SweepSummary } from './domain/digest';
 import { CLI_FROM_CHECKOUT, seeAllText, sweepInvokeCommand } from './domain/seeAll';
 import type { Invocation } from './domain/parseInvocation';
 import type { CheckResult, Report } from './domain/types';
 import { forEachConcurrent } from './aws/concurrency';
-import { DriftEventError, emitDriftEvents } from './aws/emitDriftEvents';
-import { TransientAwsError, describeError } from './aws/errors';
+import { DriftEventError, TransientAwsError, describeError } from './aws/errors';
 import { bulkGuardTagReader } from './aws/bulkTags';
 import type { LiveStateOptions } from './aws/liveState';
 import { listBucketPages, type BucketPage, type ListedBucket } from './aws/listBuckets';
-import { publishAlert } from './aws/publishAlert';
 import {
   checkTargetLive,
   faultResult,
+  loadAlerting,
   resultFromLive,
   uncheckedResult,
   type GuardDeps,
@@ -233,6 +231,7 @@ export async function deliverSweep(
   deps: GuardDeps,
   ctx: { dryRun: boolean; startedAt: string; finishedAt: string; seeAll?: string; org?: SweepSummary['org'] },
 ): Promise<Pick<SweepSummaryReport, 'digest' | 'driftEvents'>> {
+  const { digestPublication, emitDriftEvents, publishAlert } = await loadAlerting();
   const digest = digestPublication({
     ...(ctx.org && { org: ctx.org }),
     account: deps.account,

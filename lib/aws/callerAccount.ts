@@ -1,4 +1,4 @@
-import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand, STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
 
 /**
  * The account of the credentials in use, from STS GetCallerIdentity (which needs no IAM permission:
@@ -12,3 +12,7 @@ export async function callerAccount(sts: STSClient): Promise<string> {
   }
   return Account;
 }
+
+/** The same with a client of its own (STS is regional; any Region answers for the caller). */
+export const callerAccountIn = (config: STSClientConfig): Promise<string> =>
+  callerAccount(new STSClient(config));

@@ -1,25 +1,7 @@
+// The S3 clients, one per Region. Every check needs them; the clients of other services live in the modules
+// that call them (publishAlert.ts, emitDriftEvents.ts, messageMac.ts, …), loaded only on the paths that do.
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-
-// Adaptive retry backs off on throttling across all calls of a client, which matters in a sweep.
-// A hung connection must not eat the whole Lambda timeout: each attempt is cut off and retried.
-// throwOnRequestTimeout: without it, @smithy/node-http-handler 4.x only logs a warning when requestTimeout passes.
-const positiveMs = (value: string | undefined, fallback: number) => {
-  const n = Number(value);
-  return Number.isInteger(n) && n > 0 ? n : fallback;
-};
-/** Retry and timeout settings every AWS client of the guard shares (S3, SNS, EventBridge, DynamoDB, SQS). */
-export const clientDefaults = {
-  retryMode: 'adaptive' as const,
-  maxAttempts: Number(process.env.AWS_MAX_ATTEMPTS) || 5,
-  requestHandler: {
-    connectionTimeout: positiveMs(process.env.AWS_CONNECTION_TIMEOUT_MS, 3_000),
-    requestTimeout: positiveMs(process.env.AWS_REQUEST_TIMEOUT_MS, 10_000),
-    throwOnRequestTimeout: true,
-  },
-};
-const retry = clientDefaults;
+import { clientDefaults } from './clientDefaults';
 
 /**
  * Whether the SDK is pointed at a custom endpoint (LocalStack, MinIO, moto, a loopback test server):
@@ -63,15 +45,12 @@ export class S3ClientPool {
         cacheMiddleware: true,
         followRegionRedirects: false,
         ...(this.forcePathStyle && { forcePathStyle: true }),
-        ...retry,
+        ...clientDefaults,
         ...(this.credentials && { credentials: this.credentials }),
-        requestHandler: { ...retry.requestHandler, httpAgent: agent, httpsAgent: agent },
+        requestHandler: { ...clientDefaults.requestHandler, httpAgent: agent, httpsAgent: agent },
       });
       this.clients.set(region, client);
     }
     return client;
   }
 }
-
-export const newSnsClient = (region?: string) => new SNSClient({ region, ...retry });
-export const newEventBridgeClient = (region?: string) => new EventBridgeClient({ region, ...retry });

@@ -12,6 +12,9 @@ import {
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context } from 'aws-lambda';
 
+// With the store's module, so that the de-dup path loads its DynamoDB client with one import().
+export { newDynamoDbClient } from './dynamoDbClient';
+
 /** The side effects that are de-duplicated; each has its own record (and key prefix) in the table. */
 export type DeliveryStep = 'alert' | 'drift-event';
 

@@ -3,8 +3,9 @@
 //                                   digestState ('sending' | 'sent'), claimExpires, expiration (TTL)
 //   {pk: runId, sk: 'page#000042'}  total, counts, attention (gzip'd compact records), checkedAt, expiration
 //   {pk: runId, sk: 'plan#000042'}  digest (of the page's buckets, written by the planner before sending)
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  type DynamoDBDocumentClient,
+  DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -289,3 +290,10 @@ export class DynamoRunStore implements RunStore {
     }
   }
 }
+
+/** The run store on `tableName`; attributes left undefined (an optional field) are not written. */
+export const newDynamoRunStore = (client: DynamoDBClient, tableName: string) =>
+  new DynamoRunStore(
+    DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+    tableName,
+  );

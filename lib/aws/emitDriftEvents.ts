@@ -1,25 +1,19 @@
-import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { DriftEventEntry } from '../domain/driftEvent';
+import { clientDefaults, resolveClient, type ClientRef } from './clientDefaults';
+import { DriftEventError } from './errors';
 
 const BATCH = 10; // PutEvents takes 1–10 entries a call.
 const RETRYABLE = new Set(['InternalFailure', 'ThrottlingException']);
 
-export class DriftEventError extends Error {
-  override name = 'DriftEventError';
-  constructor(
-    message: string,
-    readonly failed: Array<{ entry: DriftEventEntry; errorCode?: string; errorMessage?: string }>,
-  ) {
-    super(message);
-  }
-}
+export const newEventBridgeClient = (region?: string) => new EventBridgeClient({ region, ...clientDefaults });
 
 /**
  * Send entries in batches of 10. PutEvents answers 200 even when entries fail (FailedEntryCount):
  * retryable failures are sent again with backoff; anything still failing is thrown, naming each entry.
  */
 export async function emitDriftEvents(
-  eb: EventBridgeClient,
+  ebRef: ClientRef<EventBridgeClient>,
   entries: DriftEventEntry[],
   opts: { attempts?: number; baseDelayMs?: number } = {},
 ): Promise<number> {
@@ -27,6 +21,7 @@ export async function emitDriftEvents(
   const baseDelayMs = opts.baseDelayMs ?? 100;
   const failed: DriftEventError['failed'] = [];
   let sent = 0;
+  const eb = await resolveClient(ebRef);
   for (let i = 0; i < entries.length; i += BATCH) {
     let pending = entries.slice(i, i + BATCH);
     for (let attempt = 1; pending.length > 0; attempt++) {

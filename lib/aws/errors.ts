@@ -1,3 +1,5 @@
+import type { DriftEventEntry } from '../domain/driftEvent';
+
 // How an AWS error should be treated. Anything not recognised as a definite answer is transient:
 // the invocation then fails and Lambda's retry (and on-failure destination) keep the event.
 
@@ -80,4 +82,15 @@ export function describeError(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
   const status = httpStatus(err);
   return `${errorName(err)}${status ? ` (HTTP ${status})` : ''}: ${msg}`.slice(0, 500);
+}
+
+/** Drift events EventBridge did not accept (PutEvents answers 200 with FailedEntryCount), each one named. */
+export class DriftEventError extends Error {
+  override name = 'DriftEventError';
+  constructor(
+    message: string,
+    readonly failed: Array<{ entry: DriftEventEntry; errorCode?: string; errorMessage?: string }>,
+  ) {
+    super(message);
+  }
 }

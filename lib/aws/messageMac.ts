@@ -3,7 +3,7 @@
 // https://docs.aws.amazon.com/kms/latest/APIReference/API_GenerateMac.html
 // https://docs.aws.amazon.com/kms/latest/APIReference/API_VerifyMac.html
 import { GenerateMacCommand, KMSClient, VerifyMacCommand } from '@aws-sdk/client-kms';
-import { clientDefaults } from './clients';
+import { clientDefaults } from './clientDefaults';
 import {
   MAC_ALGORITHM,
   MAC_BYTES,

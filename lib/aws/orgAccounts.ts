@@ -1,7 +1,12 @@
 // The organization's accounts, as the hub's org sweep needs them: every account with its state, so that
 // one that is not ACTIVE is named in the digest's coverage rather than skipped in silence.
-import { ListAccountsCommand, type OrganizationsClient } from '@aws-sdk/client-organizations';
+import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { clientDefaults } from './clientDefaults';
 import { TransientAwsError, describeError } from './errors';
+
+// Organizations is a global service; the SDK resolves its one endpoint from any Region of the partition.
+export const newOrganizationsClient = (region: string) =>
+  new OrganizationsClient({ region, ...clientDefaults });
 
 export interface OrgAccount {
   account: string;

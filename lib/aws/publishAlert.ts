@@ -1,5 +1,8 @@
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { clientDefaults, resolveClient, type ClientRef } from './clientDefaults';
 import { signPublication, type MessageMac } from './messageMac';
+
+export const newSnsClient = (region?: string) => new SNSClient({ region, ...clientDefaults });
 
 /** What both an alert and a sweep's digest are, to SNS. */
 export interface SnsMessage {
@@ -14,13 +17,15 @@ export interface SnsMessage {
  * silently, and an unsigned one would reach the notifiers as unverified.
  */
 export async function publishAlert(
-  sns: SNSClient,
+  sns: ClientRef<SNSClient>,
   topicArn: string,
   unsigned: SnsMessage,
   mac?: MessageMac,
 ): Promise<string> {
   const alert = mac ? await signPublication(mac, unsigned) : unsigned;
-  const out = await sns.send(
+  const out = await (
+    await resolveClient(sns)
+  ).send(
     new PublishCommand({
       TopicArn: topicArn,
       Subject: alert.subject,

@@ -1,12 +1,11 @@
-// The hub's way into a member account: its spoke role, assumed with STS AssumeRole through the SDK's
-// fromTemporaryCredentials provider. Credentials are cached per account and shared by every S3 client of
-// that account, so two events from one account cost one AssumeRole; they are renewed shortly before expiry.
-import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+// The hub's way into a member account: its spoke role, assumed with STS AssumeRole (assumeRole.ts).
+// Credentials are cached per account and shared by every S3 client of that account, so two events from one
+// account cost one AssumeRole; they are renewed shortly before expiry.
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
-import { S3ClientPool, clientDefaults } from './clients';
+import { assumeRoleProvider, type TemporaryCredentials as Credentials } from './assumeRole';
+import { S3ClientPool } from './clients';
 import { classifyError, describeError } from './errors';
 
-type Credentials = Awaited<ReturnType<ReturnType<typeof fromTemporaryCredentials>>>;
 type Provider = () => Promise<Credentials>;
 
 /** Renew this long before the session ends, so that a sweep never starts a call on lapsing credentials. */
@@ -26,7 +25,7 @@ export interface SpokeSessionsOptions {
   /** STS is called in the hub's own Region (regional endpoint). */
   stsRegion: string;
   now?: () => number;
-  /** Tests may swap the provider factory; the default is the SDK's fromTemporaryCredentials. */
+  /** Tests may swap the provider factory; the default calls STS AssumeRole (assumeRole.ts). */
   provider?: (roleArn: string) => Provider;
 }
 
@@ -35,8 +34,17 @@ export class SpokeSessions {
   private readonly pending = new Map<string, Promise<Credentials>>();
   private readonly pools = new Map<string, S3ClientPool>();
   private readonly providers = new Map<string, Provider>();
+  private readonly provider: (roleArn: string) => Provider;
 
-  constructor(private readonly opts: SpokeSessionsOptions) {}
+  constructor(private readonly opts: SpokeSessionsOptions) {
+    this.provider =
+      opts.provider ??
+      assumeRoleProvider({
+        sessionName: opts.sessionName,
+        durationSeconds: SESSION_SECONDS,
+        region: opts.stsRegion,
+      });
+  }
 
   private now(): number {
     return this.opts.now ? this.opts.now() : Date.now();
@@ -45,17 +53,7 @@ export class SpokeSessions {
   private providerFor(account: string): Provider {
     let provider = this.providers.get(account);
     if (!provider) {
-      const roleArn = this.opts.roleArn(account);
-      provider =
-        this.opts.provider?.(roleArn) ??
-        fromTemporaryCredentials({
-          params: {
-            RoleArn: roleArn,
-            RoleSessionName: this.opts.sessionName,
-            DurationSeconds: SESSION_SECONDS,
-          },
-          clientConfig: { region: this.opts.stsRegion, maxAttempts: clientDefaults.maxAttempts },
-        });
+      provider = this.provider(this.opts.roleArn(account));
       this.providers.set(account, provider);
     }
     return provider;

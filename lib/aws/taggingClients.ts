@@ -1,7 +1,7 @@
 // Resource Groups Tagging API clients, one per Region (the API is regional), with the guard's retry and
 // timeout settings. A module of its own so that only the sweep's bundle carries this SDK client.
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
-import { clientDefaults } from './clients';
+import { clientDefaults } from './clientDefaults';
 
 export class TaggingClientPool {
   private readonly clients = new Map<string, ResourceGroupsTaggingAPIClient>();

@@ -3,7 +3,9 @@
 // function does not call SSM on every message, and it is never logged. It is believed only when the parameter
 // is a SecureString (a plain String can be written without the KMS key) and the URL points at Slack's webhook
 // service: https://hooks.slack.com/services/..., unless the deployment allow-lists another host.
-import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, SSMClient, type SSMClientConfig } from '@aws-sdk/client-ssm';
+
+export const newSsmClient = (config: SSMClientConfig) => new SSMClient(config);
 
 export class WebhookSecretError extends Error {
   override name = 'WebhookSecretError';

@@ -10,7 +10,8 @@ import { exitCodeFor, formatReport, reportJsonChunks } from './format';
 import { createSweepRunner, type SweepReport } from '../sweep';
 import { countLines } from '../domain/digest';
 import { progressBar } from './progress';
-import { callerAccount, guardClients, guardDeps, regionFromEnv, withTagging } from '../runtime/wiring';
+import { withTagging } from '../runtime/sweepWiring';
+import { callerAccount, guardClients, guardDeps, regionFromEnv } from '../runtime/wiring';
 import { version as VERSION } from '../../package.json';
 import { runVerifyScript } from './verifyScript';
 

@@ -3,7 +3,8 @@
 // Subject reads `ALARM: "name" in EU (Ireland)`.
 // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Notify_Users_Alarm_Changes.html
 // The stack's own alarms publish to the alert topic, so every subscriber of it must understand them.
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { lazySchema } from './schema';
 import { isAccountId, isRegion } from './awsIds';
 import { cleanText } from './text';
 
@@ -27,28 +28,30 @@ export interface AlarmNotification {
   metric?: string;
 }
 
-const text = z.string().max(100_000);
-const state = z.enum(ALARM_STATES);
-const dimension = z.object({ name: text, value: text }).or(z.object({ Name: text, Value: text }));
+const cloudWatchAlarm = lazySchema(() => {
+  const text = z.string().check(z.maxLength(100_000));
+  const state = z.enum(ALARM_STATES);
+  const dimension = z.union([z.object({ name: text, value: text }), z.object({ Name: text, Value: text })]);
 
-// Only the fields we show; CloudWatch adds others over time (passthrough keeps that from failing us).
-const cloudWatchAlarm = z.looseObject({
-  AlarmName: text.min(1),
-  AlarmDescription: text.nullish(),
-  AWSAccountId: text.nullish(),
-  NewStateValue: state,
-  OldStateValue: state.nullish(),
-  NewStateReason: text.nullish(),
-  StateChangeTime: text.nullish(),
-  Region: text.nullish(),
-  AlarmArn: text.nullish(),
-  Trigger: z
-    .looseObject({
-      MetricName: text.nullish(),
-      Namespace: text.nullish(),
-      Dimensions: z.array(dimension).max(30).nullish(),
-    })
-    .nullish(),
+  // Only the fields we show; CloudWatch adds others over time (passthrough keeps that from failing us).
+  return z.looseObject({
+    AlarmName: text.check(z.minLength(1)),
+    AlarmDescription: z.nullish(text),
+    AWSAccountId: z.nullish(text),
+    NewStateValue: state,
+    OldStateValue: z.nullish(state),
+    NewStateReason: z.nullish(text),
+    StateChangeTime: z.nullish(text),
+    Region: z.nullish(text),
+    AlarmArn: z.nullish(text),
+    Trigger: z.nullish(
+      z.looseObject({
+        MetricName: z.nullish(text),
+        Namespace: z.nullish(text),
+        Dimensions: z.nullish(z.array(dimension).check(z.maxLength(30))),
+      }),
+    ),
+  });
 });
 
 /** True when the JSON claims to be an alarm notification (it has AlarmName and NewStateValue). */
@@ -59,7 +62,7 @@ export type AlarmParse = { ok: true; alarm: AlarmNotification } | { ok: false; r
 
 /** Parse the JSON of an alarm notification; a bad one is described, never thrown. */
 export function parseAlarmNotification(json: unknown): AlarmParse {
-  const parsed = cloudWatchAlarm.safeParse(json);
+  const parsed = cloudWatchAlarm().safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return {

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { lazySchema } from './schema';
 import { isRegion } from './awsIds';
 import { describe } from './bucketName';
 import { CLI_FROM_CHECKOUT, sweepInvokeCommand } from './seeAll';
@@ -33,14 +34,16 @@ export type Invocation =
   | { kind: 'ignored'; reason: string }
   | { kind: 'invalid'; reason: string; bucket?: string; account?: string; region?: string };
 
-const Manual = z.strictObject({
-  bucket: z.string().max(1024).optional(),
-  buckets: z.array(z.string().max(1024)).max(MAX_MANUAL_BUCKETS).optional(),
-  region: z.string().max(64).optional(),
-  all: z.boolean().optional(),
-  dryRun: z.boolean().optional(),
-  test: z.literal(true).optional(),
-});
+const Manual = lazySchema(() =>
+  z.strictObject({
+    bucket: z.optional(z.string().check(z.maxLength(1024))),
+    buckets: z.optional(z.array(z.string().check(z.maxLength(1024))).check(z.maxLength(MAX_MANUAL_BUCKETS))),
+    region: z.optional(z.string().check(z.maxLength(64))),
+    all: z.optional(z.boolean()),
+    dryRun: z.optional(z.boolean()),
+    test: z.optional(z.literal(true)),
+  }),
+);
 
 const USAGE =
   'expected a CloudTrail PutBucketVersioning event from EventBridge, {"bucket": "name"}, {"buckets": ["a", "b"]}, {"all": true} or {"test": true}, optionally with "dryRun": true and "region"';
@@ -79,7 +82,7 @@ export function parseInvocation(input: unknown, opts: InvocationOptions = {}): I
       ? { kind: 'event', record: parsed.record }
       : { kind: 'tagging', record: parsed.record };
   }
-  const manual = Manual.safeParse(input);
+  const manual = Manual().safeParse(input);
   if (!manual.success) {
     const first = manual.error.issues[0];
     const where = first?.path.length ? `${first.path.join('.')}: ` : '';

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { lazySchema } from './schema';
 import { checkBucketName, describe } from './bucketName';
 import { isAccountId, isRegion } from './awsIds';
 import {
@@ -29,80 +30,93 @@ const TAGGING_CALLS: readonly TaggingCall[] = ['PutBucketTagging', 'DeleteBucket
 
 // Older CloudTrail records wrap request values in one-element arrays (`"host": ["…"]`); newer ones do not.
 const unwrap = (v: unknown): unknown => (Array.isArray(v) && v.length === 1 ? v[0] : v);
-const text = z.preprocess(unwrap, z.string());
+/** The value with its one-element array unwrapped first (classic zod's z.preprocess(unwrap, schema)). */
+const unwrapped = <T extends z.core.$ZodType>(schema: T) => z.pipe(z.transform(unwrap), schema);
 // Caller-chosen fields (the user agent above all) are cut to 2048 characters, not dropped: an over-long
 // value must not make the evidence disappear from the alert.
 const MAX_FIELD = 2048;
-const optionalText = z
-  .preprocess(
-    unwrap,
-    z.string().transform((s) => (s.length > MAX_FIELD ? s.slice(0, MAX_FIELD) : s)),
-  )
-  .optional()
-  .catch(undefined);
+/** Optional, and undefined when it does not parse: one bad field must not lose the record. */
+const lenient = <T extends z.core.$ZodType>(schema: T) => z.catch(z.optional(schema), undefined);
 
-const SessionContext = z
-  .object({
-    sessionIssuer: z.object({ arn: optionalText, userName: optionalText }).optional().catch(undefined),
-    attributes: z
-      .object({ mfaAuthenticated: z.preprocess(unwrap, z.union([z.string(), z.boolean()])).optional() })
-      .optional()
-      .catch(undefined),
-  })
-  .optional()
-  .catch(undefined);
+const schemas = lazySchema(() => {
+  const text = unwrapped(z.string());
+  const optionalText = lenient(
+    unwrapped(
+      z.pipe(
+        z.string(),
+        z.transform((s) => (s.length > MAX_FIELD ? s.slice(0, MAX_FIELD) : s)),
+      ),
+    ),
+  );
 
-const UserIdentity = z.object({
-  type: optionalText,
-  arn: optionalText,
-  principalId: optionalText,
-  accountId: optionalText,
-  accessKeyId: optionalText,
-  userName: optionalText,
-  invokedBy: optionalText,
-  sessionContext: SessionContext,
+  const SessionContext = lenient(
+    z.object({
+      sessionIssuer: lenient(z.object({ arn: optionalText, userName: optionalText })),
+      attributes: lenient(
+        z.object({ mfaAuthenticated: z.optional(unwrapped(z.union([z.string(), z.boolean()]))) }),
+      ),
+    }),
+  );
+
+  const UserIdentity = z.object({
+    type: optionalText,
+    arn: optionalText,
+    principalId: optionalText,
+    accountId: optionalText,
+    accessKeyId: optionalText,
+    userName: optionalText,
+    invokedBy: optionalText,
+    sessionContext: SessionContext,
+  });
+
+  // Each field on its own: a bad Status (S3 refuses it) must not hide that the caller asked for MfaDelete=Disabled.
+  const VersioningConfiguration = z.object({
+    Status: lenient(unwrapped(z.enum(['Enabled', 'Suspended']))),
+    MfaDelete: lenient(unwrapped(z.enum(['Enabled', 'Disabled']))),
+  });
+
+  const Detail = z.object({
+    eventSource: text,
+    eventName: text,
+    eventID: text,
+    eventTime: text,
+    awsRegion: text,
+    recipientAccountId: optionalText,
+    sourceIPAddress: optionalText,
+    userAgent: optionalText,
+    userIdentity: lenient(UserIdentity),
+    requestParameters: z.optional(
+      z.nullable(
+        z.object({
+          bucketName: unwrapped(z.unknown()),
+          VersioningConfiguration: z.optional(z.unknown()),
+          Tagging: z.optional(z.unknown()),
+        }),
+      ),
+    ),
+    errorCode: optionalText,
+    errorMessage: optionalText,
+  });
+
+  const Envelope = z.object({
+    source: z.string(),
+    'detail-type': z.string(),
+    account: z.string(),
+    detail: z.unknown(),
+  });
+
+  // CloudTrail turns the request's XML into JSON: `Tagging.TagSet.Tag` is a list of {Key, Value}, or one
+  // object when the set holds a single tag; older records wrap values in one-element arrays.
+  const TagEntry = z.object({ Key: text, Value: lenient(unwrapped(z.string())) });
+  const Tagging = z.object({
+    TagSet: unwrapped(
+      z.optional(z.nullable(z.object({ Tag: z.optional(z.union([z.array(z.unknown()), z.unknown()])) }))),
+    ),
+  });
+
+  return { Envelope, Detail, UserIdentity, VersioningConfiguration, TagEntry, Tagging };
 });
-
-// Each field on its own: a bad Status (S3 refuses it) must not hide that the caller asked for MfaDelete=Disabled.
-const VersioningConfiguration = z.object({
-  Status: z
-    .preprocess(unwrap, z.enum(['Enabled', 'Suspended']))
-    .optional()
-    .catch(undefined),
-  MfaDelete: z
-    .preprocess(unwrap, z.enum(['Enabled', 'Disabled']))
-    .optional()
-    .catch(undefined),
-});
-
-const Detail = z.object({
-  eventSource: text,
-  eventName: text,
-  eventID: text,
-  eventTime: text,
-  awsRegion: text,
-  recipientAccountId: optionalText,
-  sourceIPAddress: optionalText,
-  userAgent: optionalText,
-  userIdentity: UserIdentity.optional().catch(undefined),
-  requestParameters: z
-    .object({
-      bucketName: z.preprocess(unwrap, z.unknown()),
-      VersioningConfiguration: z.unknown().optional(),
-      Tagging: z.unknown().optional(),
-    })
-    .nullable()
-    .optional(),
-  errorCode: optionalText,
-  errorMessage: optionalText,
-});
-
-const Envelope = z.object({
-  source: z.string(),
-  'detail-type': z.string(),
-  account: z.string(),
-  detail: z.unknown(),
-});
+type UserIdentity = z.infer<ReturnType<typeof schemas>['UserIdentity']>;
 
 const KNOWN_ACTOR_TYPES: readonly ActorType[] = [
   'Root',
@@ -136,6 +150,7 @@ export function parseVersioningEvent(input: unknown): ParsedVersioningEvent {
  * DeleteBucketTagging. Never throws, like parseVersioningEvent.
  */
 export function parseS3Event(input: unknown): ParsedS3Event {
+  const { Envelope, Detail } = schemas();
   const envelope = Envelope.safeParse(input);
   if (!envelope.success)
     return { kind: 'invalid', reason: `not an EventBridge event: ${issues(envelope.error)}` };
@@ -211,21 +226,9 @@ export function parseS3Event(input: unknown): ParsedS3Event {
   return { kind: 'record', record: { ...call, requested } };
 }
 
-// CloudTrail turns the request's XML into JSON: `Tagging.TagSet.Tag` is a list of {Key, Value}, or one
-// object when the set holds a single tag; older records wrap values in one-element arrays.
-const TagEntry = z.object({ Key: text, Value: z.preprocess(unwrap, z.string()).optional().catch(undefined) });
-const Tagging = z.object({
-  TagSet: z.preprocess(
-    unwrap,
-    z
-      .object({ Tag: z.union([z.array(z.unknown()), z.unknown()]).optional() })
-      .nullable()
-      .optional(),
-  ),
-});
-
 /** The guard tag a PutBucketTagging record sets, `absent` when its tag set has none; undefined: unreadable. */
 function parseGuardTag(raw: unknown): GuardTagChange | undefined {
+  const { Tagging, TagEntry } = schemas();
   const parsed = Tagging.safeParse(unwrap(raw));
   if (!parsed.success) return undefined;
   const tag = parsed.data.TagSet?.Tag;
@@ -240,7 +243,7 @@ function parseGuardTag(raw: unknown): GuardTagChange | undefined {
 
 function parseRequested(raw: unknown): RequestedVersioning {
   // A failed call may carry a malformed configuration; it must still be reported, so fall back to "unknown".
-  const parsed = VersioningConfiguration.safeParse(unwrap(raw) ?? {});
+  const parsed = schemas().VersioningConfiguration.safeParse(unwrap(raw) ?? {});
   if (!parsed.success) return {};
   const out: RequestedVersioning = {};
   if (parsed.data.Status) out.status = parsed.data.Status;
@@ -248,7 +251,7 @@ function parseRequested(raw: unknown): RequestedVersioning {
   return out;
 }
 
-function toActor(identity: z.infer<typeof UserIdentity> | undefined): Actor {
+function toActor(identity: UserIdentity | undefined): Actor {
   if (!identity) return { type: 'Unknown' };
   const known = KNOWN_ACTOR_TYPES.find((t) => t === identity.type);
   const actor: Actor = { type: known ?? 'Unknown' };
@@ -271,7 +274,7 @@ function toActor(identity: z.infer<typeof UserIdentity> | undefined): Actor {
   return actor;
 }
 
-function issues(error: z.ZodError): string {
+function issues(error: z.core.$ZodError): string {
   return error.issues
     .slice(0, 3)
     .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)

@@ -3,7 +3,8 @@
 // a `kind`); the stack's CloudWatch alarms publish AWS's alarm JSON; anything else is someone else's.
 // classifyTopicMessage is the one place where a raw SNS message becomes a TopicMessage, and it never
 // throws: a subscriber renders every kind, and fails only when its own destination refuses.
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { lazySchema } from './schema';
 import { looksLikeAlarm, parseAlarmNotification, type AlarmNotification } from './alarmNotification';
 import { SEVERITY_RANK } from './decide';
 import type { OrgCoverage } from './digest';
@@ -84,132 +85,141 @@ export type TopicMessage =
 
 // ------------------------------------------------------------------------------------- machine forms
 
-const severity = z.enum(SEVERITIES);
-const status = z.enum(STATUSES);
-const requested = z.object({
-  status: z.enum(['Enabled', 'Suspended']).optional(),
-  mfaDelete: z.enum(['Enabled', 'Disabled']).optional(),
-});
+// Built the first time a message is classified (a notifier), never by the check, which only publishes.
+const schemas = lazySchema(() => {
+  const severity = z.enum(SEVERITIES);
+  const status = z.enum(STATUSES);
+  const count = z.int().check(z.nonnegative());
+  const optionalString = z.optional(z.string());
+  const requested = z.object({
+    status: z.optional(z.enum(['Enabled', 'Suspended'])),
+    mfaDelete: z.optional(z.enum(['Enabled', 'Disabled'])),
+  });
 
-/** Field names mirror CheckResult (lib/domain/types.ts); the golden and notifier tests round-trip it. */
-export const checkResultSchema = z.object({
-  bucket: z.string(),
-  account: z.string().optional(),
-  region: z.string().optional(),
-  status,
-  severity,
-  versioning: z
-    .object({
-      status: z.enum(['Enabled', 'Suspended', 'Unversioned']),
-      mfaDelete: z.enum(['Enabled', 'Disabled', 'NeverConfigured']),
-    })
-    .optional(),
-  findings: z.array(z.object({ code: z.string(), message: z.string() })),
-  actor: z
-    .object({
-      type: z.string(),
-      rawType: z.string().optional(),
-      arn: z.string().optional(),
-      principalId: z.string().optional(),
-      accountId: z.string().optional(),
-      accessKeyId: z.string().optional(),
-      userName: z.string().optional(),
-      sessionIssuerArn: z.string().optional(),
-      sessionName: z.string().optional(),
-      mfaAuthenticated: z.boolean().optional(),
-      invokedBy: z.string().optional(),
-    })
-    .optional(),
-  event: z
-    .object({
-      id: z.string(),
-      time: z.string(),
-      sourceIp: z.string().optional(),
-      userAgent: z.string().optional(),
-      requested,
-      tagging: z
-        .object({
-          call: z.enum(['PutBucketTagging', 'DeleteBucketTagging']),
-          guardTag: z.discriminatedUnion('kind', [
-            z.object({ kind: z.literal('set'), value: z.string() }),
-            z.object({ kind: z.literal('absent') }),
+  /** Field names mirror CheckResult (lib/domain/types.ts); the golden and notifier tests round-trip it. */
+  const checkResultSchema = z.object({
+    bucket: z.string(),
+    account: optionalString,
+    region: optionalString,
+    status,
+    severity,
+    versioning: z.optional(
+      z.object({
+        status: z.enum(['Enabled', 'Suspended', 'Unversioned']),
+        mfaDelete: z.enum(['Enabled', 'Disabled', 'NeverConfigured']),
+      }),
+    ),
+    findings: z.array(z.object({ code: z.string(), message: z.string() })),
+    actor: z.optional(
+      z.object({
+        type: z.string(),
+        rawType: optionalString,
+        arn: optionalString,
+        principalId: optionalString,
+        accountId: optionalString,
+        accessKeyId: optionalString,
+        userName: optionalString,
+        sessionIssuerArn: optionalString,
+        sessionName: optionalString,
+        mfaAuthenticated: z.optional(z.boolean()),
+        invokedBy: optionalString,
+      }),
+    ),
+    event: z.optional(
+      z.object({
+        id: z.string(),
+        time: z.string(),
+        sourceIp: optionalString,
+        userAgent: optionalString,
+        requested,
+        tagging: z.optional(
+          z.object({
+            call: z.enum(['PutBucketTagging', 'DeleteBucketTagging']),
+            guardTag: z.discriminatedUnion('kind', [
+              z.object({ kind: z.literal('set'), value: z.string() }),
+              z.object({ kind: z.literal('absent') }),
+            ]),
+          }),
+        ),
+      }),
+    ),
+    remediation: z.optional(z.object({ script: z.string(), warnings: z.array(z.string()) })),
+    alerted: z.boolean(),
+    reason: optionalString,
+    trigger: z.enum(['cloudtrail', 'manual', 'sweep']),
+    checkedAt: z.string(),
+  });
+
+  // An alert from before `kind` existed (a message replayed from a dead-letter queue) is still an alert.
+  const machineAlert = z.object({
+    source: z.literal(MESSAGE_SOURCE),
+    kind: z.optional(z.literal('alert')),
+    result: checkResultSchema,
+  });
+
+  const shortString = (max: number) => z.string().check(z.maxLength(max));
+
+  const machineDigest = z.object({
+    source: z.literal(MESSAGE_SOURCE),
+    kind: z.literal('digest'),
+    account: optionalString,
+    startedAt: z.string(),
+    finishedAt: z.string(),
+    total: count,
+    counts: z.partialRecord(status, count),
+    severity,
+    attention: z.array(checkResultSchema),
+    scripts: count,
+    leftOut: count,
+    seeAll: z.string(),
+    org: z.optional(
+      z.object({
+        accounts: z.array(
+          z.discriminatedUnion('covered', [
+            z.object({
+              account: z.string(),
+              covered: z.literal(true),
+              total: count,
+              counts: z.partialRecord(status, count),
+            }),
+            z.object({ account: z.string(), covered: z.literal(false), reason: z.string() }),
           ]),
-        })
-        .optional(),
-    })
-    .optional(),
-  remediation: z.object({ script: z.string(), warnings: z.array(z.string()) }).optional(),
-  alerted: z.boolean(),
-  reason: z.string().optional(),
-  trigger: z.enum(['cloudtrail', 'manual', 'sweep']),
-  checkedAt: z.string(),
-});
+        ),
+      }),
+    ),
+    storm: z.optional(
+      z.object({
+        windowSeconds: z.int().check(z.positive()),
+        firstEventAt: shortString(40),
+        lastEventAt: shortString(40),
+        actors: z
+          .array(
+            z.object({
+              who: shortString(400),
+              root: z.boolean(),
+              sourceIps: z.array(shortString(100)).check(z.maxLength(10)),
+              userAgents: z.array(shortString(300)).check(z.maxLength(10)),
+              buckets: z.int().check(z.positive()),
+            }),
+          )
+          .check(z.maxLength(50)),
+        otherActors: count,
+        rootUsed: z.boolean(),
+      }),
+    ),
+  });
 
-// An alert from before `kind` existed (a message replayed from a dead-letter queue) is still an alert.
-const machineAlert = z.object({
-  source: z.literal(MESSAGE_SOURCE),
-  kind: z.literal('alert').optional(),
-  result: checkResultSchema,
-});
+  const machineTest = z.object({
+    source: z.literal(MESSAGE_SOURCE),
+    kind: z.literal('test'),
+    id: shortString(200),
+    account: optionalString,
+    region: optionalString,
+    sentAt: shortString(40),
+    origin: z.enum(['lambda', 'cli']),
+  });
 
-const machineDigest = z.object({
-  source: z.literal(MESSAGE_SOURCE),
-  kind: z.literal('digest'),
-  account: z.string().optional(),
-  startedAt: z.string(),
-  finishedAt: z.string(),
-  total: z.number().int().nonnegative(),
-  counts: z.partialRecord(status, z.number().int().nonnegative()),
-  severity,
-  attention: z.array(checkResultSchema),
-  scripts: z.number().int().nonnegative(),
-  leftOut: z.number().int().nonnegative(),
-  seeAll: z.string(),
-  org: z
-    .object({
-      accounts: z.array(
-        z.discriminatedUnion('covered', [
-          z.object({
-            account: z.string(),
-            covered: z.literal(true),
-            total: z.number().int().nonnegative(),
-            counts: z.partialRecord(status, z.number().int().nonnegative()),
-          }),
-          z.object({ account: z.string(), covered: z.literal(false), reason: z.string() }),
-        ]),
-      ),
-    })
-    .optional(),
-  storm: z
-    .object({
-      windowSeconds: z.number().int().positive(),
-      firstEventAt: z.string().max(40),
-      lastEventAt: z.string().max(40),
-      actors: z
-        .array(
-          z.object({
-            who: z.string().max(400),
-            root: z.boolean(),
-            sourceIps: z.array(z.string().max(100)).max(10),
-            userAgents: z.array(z.string().max(300)).max(10),
-            buckets: z.number().int().positive(),
-          }),
-        )
-        .max(50),
-      otherActors: z.number().int().nonnegative(),
-      rootUsed: z.boolean(),
-    })
-    .optional(),
-});
-
-const machineTest = z.object({
-  source: z.literal(MESSAGE_SOURCE),
-  kind: z.literal('test'),
-  id: z.string().max(200),
-  account: z.string().optional(),
-  region: z.string().optional(),
-  sentAt: z.string().max(40),
-  origin: z.enum(['lambda', 'cli']),
+  return { machineAlert, machineDigest, machineTest };
 });
 
 /** The machine JSON of a digest (the `default` key of its SNS publish). */
@@ -280,7 +290,7 @@ const unrecognised = (subject: string | null | undefined, message: string, reaso
   foreign: foreignMessage(subject, message, reason),
 });
 
-const firstIssue = (error: z.ZodError) => {
+const firstIssue = (error: z.core.$ZodError) => {
   const issue = error.issues[0];
   return `${issue?.path.join('.') || 'root'}: ${issue?.code ?? 'invalid'}`;
 };
@@ -299,7 +309,7 @@ export function classifyTopicMessage(subject: string | null | undefined, message
   if (typeof json === 'object' && json !== null && (json as { source?: unknown }).source === MESSAGE_SOURCE) {
     const kind = (json as { kind?: unknown }).kind;
     if (kind === 'digest') {
-      const parsed = machineDigest.safeParse(json);
+      const parsed = schemas().machineDigest.safeParse(json);
       if (parsed.success) {
         const { source: _s, kind: _k, ...digest } = parsed.data;
         return { kind: 'digest', digest: digest as DigestMessage };
@@ -311,7 +321,7 @@ export function classifyTopicMessage(subject: string | null | undefined, message
       );
     }
     if (kind === 'test') {
-      const parsed = machineTest.safeParse(json);
+      const parsed = schemas().machineTest.safeParse(json);
       if (parsed.success) {
         const { source: _s, kind: _k, ...test } = parsed.data;
         return { kind: 'test', test };
@@ -322,7 +332,7 @@ export function classifyTopicMessage(subject: string | null | undefined, message
         `a test alert not in this version's format (${firstIssue(parsed.error)})`,
       );
     }
-    const parsed = machineAlert.safeParse(json);
+    const parsed = schemas().machineAlert.safeParse(json);
     if (parsed.success) return resultMessage(parsed.data.result as CheckResult);
     return unrecognised(
       subject,

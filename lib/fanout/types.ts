@@ -4,7 +4,8 @@
 // messages and the two interfaces the orchestration runs over: the run store and the page queue
 // (DynamoDB and SQS adapters in lib/aws/).
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { lazySchema } from '../domain/schema';
 import type { CompactResult } from '../domain/compactResult';
 import type { StatusCounts } from '../domain/digest';
 import type { ListedBucket } from '../aws/listBuckets';
@@ -28,25 +29,27 @@ export interface PageMessage {
   accountState?: string;
 }
 
-const PageMessageSchema = z.strictObject({
-  runId: z.string().min(1).max(200),
-  page: z.number().int().min(0),
-  pageCount: z.number().int().min(1).optional(),
-  buckets: z.array(
-    z.strictObject({ name: z.string().min(1).max(1024), region: z.string().max(64).optional() }),
-  ),
-  account: z
-    .string()
-    .regex(/^\d{12}$/)
-    .optional(),
-  accountState: z
-    .string()
-    .regex(/^[A-Z_]{1,40}$/)
-    .optional(),
+const schemas = lazySchema(() => {
+  const runId = z.string().check(z.minLength(1), z.maxLength(200));
+  const PageMessageSchema = z.strictObject({
+    runId,
+    page: z.int().check(z.minimum(0)),
+    pageCount: z.optional(z.int().check(z.minimum(1))),
+    buckets: z.array(
+      z.strictObject({
+        name: z.string().check(z.minLength(1), z.maxLength(1024)),
+        region: z.optional(z.string().check(z.maxLength(64))),
+      }),
+    ),
+    account: z.optional(z.string().check(z.regex(/^\d{12}$/))),
+    accountState: z.optional(z.string().check(z.regex(/^[A-Z_]{1,40}$/))),
+  });
+  const WatchMessageSchema = z.strictObject({ runId, watch: z.literal(true) });
+  return { PageMessageSchema, WatchMessageSchema };
 });
 
 export function parsePageMessage(body: string): PageMessage {
-  return PageMessageSchema.parse(JSON.parse(body));
+  return schemas().PageMessageSchema.parse(JSON.parse(body));
 }
 
 /**
@@ -60,11 +63,10 @@ export interface WatchMessage {
   watch: true;
 }
 
-const WatchMessageSchema = z.strictObject({ runId: z.string().min(1).max(200), watch: z.literal(true) });
-
 /** A message of the page queue: a page, or a run's deadline watch. */
 export function parseQueueMessage(body: string): PageMessage | WatchMessage {
   const json: unknown = JSON.parse(body);
+  const { PageMessageSchema, WatchMessageSchema } = schemas();
   const watch = WatchMessageSchema.safeParse(json);
   return watch.success ? watch.data : PageMessageSchema.parse(json);
 }

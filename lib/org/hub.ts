@@ -2,7 +2,6 @@
 // account is confirmed live in that account through its spoke role; the org sweep sweeps every account the
 // same way and sends one digest that names every account it could not check. Past a few accounts, and
 // where the fan-out exists, each account is one message on the sweep's page queue.
-import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { S3ClientPool } from '../aws/clients';
 import { forEachConcurrent } from '../aws/concurrency';
 import { TransientAwsError, describeError } from '../aws/errors';
@@ -33,8 +32,12 @@ export const ACCOUNTS_IN_FLIGHT = 4;
 export interface Hub {
   org: OrgConfig;
   sessions: SpokeSessions;
-  /** For ListAccounts when the hub is given no account list. */
-  organizations: () => OrganizationsClient;
+  /**
+   * The organization's accounts (ListAccounts), for when the hub is given no account list; only the entry
+   * point that sweeps the organization has it (withOrganizations), so that the check function's bundle
+   * leaves the Organizations client out.
+   */
+  listAccounts?: () => Promise<OrgAccount[]>;
 }
 
 /**
@@ -118,9 +121,11 @@ export async function runHubInvocation(
 /** The accounts an org sweep covers: the listed ones (taken as ACTIVE), else the organization's. */
 async function orgTargets(hub: Hub): Promise<OrgAccount[]> {
   if (hub.org.accounts) return hub.org.accounts.map((account) => ({ account, state: 'ACTIVE' }));
-  // Loaded only here: a standalone bundle's check never needs the Organizations client.
-  const { listOrgAccounts } = await import('../aws/orgAccounts');
-  return listOrgAccounts(hub.organizations());
+  if (!hub.listAccounts)
+    throw new Error(
+      'this entry point cannot list the organization: give the hub its account list (orgAccounts)',
+    );
+  return hub.listAccounts();
 }
 
 /**

@@ -1,17 +1,22 @@
 // The one place that turns the environment into clients and dependencies, for every Lambda handler and
 // the CLI. Configuration is read and checked on first use; each AWS client is created only when a call
 // first needs it (a check that publishes nothing never builds an SNS client) and is reused afterwards.
-// The adapters of optional features (de-dup table, sweep fan-out, Slack webhook, STS) are imported only
-// when the environment asks for them, so a function without them does not load their SDK clients.
+// Only S3 is loaded up front. The adapters of what only some paths need (alerting: SNS, EventBridge, KMS;
+// the de-dup table; the hub's spoke sessions; STS) are imported with import() where that path starts,
+// never a whole SDK package: a dynamic import of a package keeps all of it in the bundle, while an
+// adapter's static imports let esbuild keep only the commands it sends. What only the sweeping functions
+// or only the notifier use lives in sweepWiring.ts and notifierWiring.ts: each function's bundle holds the
+// chunks of the import() calls its own modules contain, called or not.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
-import { S3ClientPool, hasCustomS3Endpoint, newEventBridgeClient, newSnsClient } from '../aws/clients';
+import { clientDefaults, type ClientRef } from '../aws/clientDefaults';
+import { S3ClientPool, hasCustomS3Endpoint } from '../aws/clients';
 import type { DedupeLog, DeliveryDedupe } from '../aws/deliveryDedupe';
-import { TaggingClientPool } from '../aws/taggingClients';
-import type { WebhookUrlSource } from '../aws/webhookSecret';
-import { kmsMessageMac, newKmsClient, type MessageMac } from '../aws/messageMac';
+import type { MessageMac } from '../aws/messageMac';
+import { lazy, type Env } from './lazy';
+import { optionalMessageMacFromEnv } from './signing';
 import {
   guardConfigFromEnv,
   manualMaxBucketsFromEnv,
@@ -22,18 +27,11 @@ import {
 import type { InvocationOptions } from '../domain/parseInvocation';
 import { seeAllText } from '../domain/seeAll';
 import type { GuardConfig } from '../domain/types';
-import { DEFAULT_INLINE_MAX_BUCKETS, type FanOut } from '../fanout/types';
 import type { GuardDeps, Log } from '../guard';
-import { DEFAULT_ORG_INLINE_MAX_ACCOUNTS, isMember } from '../domain/org';
+import { isMember, orgConfigFromEnv, spokeRoleArn } from '../domain/org';
 import type { Hub } from '../org/hub';
 
-export type Env = Record<string, string | undefined>;
-
-/** A value built on first call and reused. */
-export function lazy<T>(make: () => T): () => T {
-  let value: { v: T } | undefined;
-  return () => (value ??= { v: make() }).v;
-}
+export { lazy, type Env };
 
 /** The Region field of an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE), if it has one. */
 export function regionOfArn(arn: string | undefined): string | undefined {
@@ -71,23 +69,33 @@ export interface GuardWiring {
   log?: Log;
 }
 
-/** Clients shared by every GuardDeps built from one wiring: created on first use. */
+/**
+ * Clients shared by every GuardDeps built from one wiring. S3 is created on first use; SNS and EventBridge
+ * are loaders (undefined without a topic or bus) that import their module and create the client the first
+ * time a message goes out.
+ */
 export interface GuardClients {
   s3: () => S3ClientPool;
-  sns: () => SNSClient | undefined;
-  eventBridge: () => EventBridgeClient | undefined;
+  sns: () => ClientRef<SNSClient> | undefined;
+  eventBridge: () => ClientRef<EventBridgeClient> | undefined;
 }
 
 export function guardClients(
   w: Pick<GuardWiring, 'publish' | 'homeRegion' | 'forcePathStyle'>,
 ): GuardClients {
   const { topicArn, eventBusName } = w.publish;
+  const sns =
+    topicArn &&
+    lazy(async () => (await import('../alerting')).newSnsClient(snsRegion(topicArn, w.homeRegion)));
+  const eventBridge =
+    eventBusName &&
+    lazy(async () =>
+      (await import('../alerting')).newEventBridgeClient(eventBridgeRegion(eventBusName, w.homeRegion)),
+    );
   return {
     s3: lazy(() => new S3ClientPool({ forcePathStyle: w.forcePathStyle ?? false })),
-    sns: lazy(() => (topicArn ? newSnsClient(snsRegion(topicArn, w.homeRegion)) : undefined)),
-    eventBridge: lazy(() =>
-      eventBusName ? newEventBridgeClient(eventBridgeRegion(eventBusName, w.homeRegion)) : undefined,
-    ),
+    sns: () => sns || undefined,
+    eventBridge: () => eventBridge || undefined,
   };
 }
 
@@ -115,7 +123,7 @@ export function guardDeps(w: GuardWiring, clients: GuardClients, account: string
 /** The guard's wiring from a Lambda environment (GUARD_*, ALERT_TOPIC_ARN, EVENT_BUS_NAME, …). */
 export function guardWiringFromEnv(env: Env, log?: Log): GuardWiring {
   const publish = publishConfigFromEnv(env);
-  const mac = optionalMessageMacFromEnv(env);
+  const mac = optionalMessageMacFromEnv(env, () => import('../alerting'));
   // Unsigned alerts still go out (a lost alert is worse), but every notifier shows them as unverified.
   if (publish.topicArn && !mac)
     log?.warn(
@@ -131,21 +139,6 @@ export function guardWiringFromEnv(env: Env, log?: Log): GuardWiring {
   };
 }
 
-let taggingPool: TaggingClientPool | undefined;
-
-/**
- * The deps of an entry point that sweeps (the sweep and sweepPage functions, the CLI), with Resource Groups
- * Tagging API clients for the sweep's bulk tag read, built on first use. A function of its own, so that
- * the check function's bundle leaves that SDK client out.
- */
-export function withTagging(deps: GuardDeps): GuardDeps {
-  return Object.defineProperty(deps, 'tagging', {
-    enumerable: true,
-    configurable: true,
-    get: () => (taggingPool ??= new TaggingClientPool()),
-  });
-}
-
 /**
  * The de-dup store the deployment asks for: IDEMPOTENCY_TABLE names the table (created by the stack);
  * without it (the `local` stage, the demo, the CLI) there is none and every delivery is sent.
@@ -157,8 +150,8 @@ export async function dedupeFromEnv(
 ): Promise<DeliveryDedupe | undefined> {
   const tableName = env.IDEMPOTENCY_TABLE?.trim();
   if (!tableName) return undefined;
-  const { DEFAULT_WINDOW_SECONDS, createDeliveryDedupe } = await import('../aws/deliveryDedupe');
-  const { newDynamoDbClient } = await import('../aws/dynamoDbClient');
+  const { DEFAULT_WINDOW_SECONDS, createDeliveryDedupe, newDynamoDbClient } =
+    await import('../aws/deliveryDedupe');
   const window = Number(env.IDEMPOTENCY_WINDOW_SECONDS);
   const windowSeconds = Number.isInteger(window) && window > 0 ? window : DEFAULT_WINDOW_SECONDS;
   return createDeliveryDedupe({
@@ -171,44 +164,14 @@ export async function dedupeFromEnv(
 }
 
 /**
- * The fan-out the deployment asks for: SWEEP_RUN_TABLE and SWEEP_QUEUE_URL both set (the sweep Region of a
- * deployed stack). Without them (other Regions, the `local` stage, the CLI) every sweep runs inline.
- */
-export async function fanOutFromEnv(env: Env): Promise<FanOut | undefined> {
-  const tableName = env.SWEEP_RUN_TABLE?.trim();
-  const queueUrl = env.SWEEP_QUEUE_URL?.trim();
-  if (!tableName || !queueUrl) return undefined;
-  const { DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb');
-  const { DynamoRunStore } = await import('../aws/dynamoRunStore');
-  const { SqsPageQueue } = await import('../aws/sqsPageQueue');
-  const { newDynamoDbClient } = await import('../aws/dynamoDbClient');
-  const { newSqsClient } = await import('../aws/sqsClient');
-  const max = Number(env.SWEEP_INLINE_MAX_BUCKETS);
-  return {
-    store: new DynamoRunStore(
-      DynamoDBDocumentClient.from(newDynamoDbClient(), {
-        marshallOptions: { removeUndefinedValues: true },
-      }),
-      tableName,
-    ),
-    queue: new SqsPageQueue(newSqsClient(), queueUrl),
-    inlineMaxBuckets: Number.isInteger(max) && max >= 0 ? max : DEFAULT_INLINE_MAX_BUCKETS,
-  };
-}
-
-/**
- * Organization mode (ORG_MODE=hub, docs/organization.md): the hub's settings, its spoke sessions and its
- * Organizations client. Standalone (no ORG_MODE): undefined, and none of their SDK code is loaded.
+ * Organization mode (ORG_MODE=hub, docs/organization.md): the hub's settings and its spoke sessions (STS,
+ * loaded only here). Standalone (no ORG_MODE): undefined, and none of their SDK code is loaded. The
+ * Organizations client is the sweep's alone (withOrganizations): the check never lists accounts.
  */
 export async function hubFromEnv(env: Env): Promise<Hub | undefined> {
-  const { orgConfigFromEnv, spokeRoleArn } = await import('../domain/org');
   const org = orgConfigFromEnv(env);
   if (!org) return undefined;
-  const [{ SpokeSessions }, { OrganizationsClient }, { clientDefaults }] = await Promise.all([
-    import('../aws/spokeSessions'),
-    import('@aws-sdk/client-organizations'),
-    import('../aws/clients'),
-  ]);
+  const { SpokeSessions } = await import('../aws/sts');
   const region = regionFromEnv(env);
   return {
     org,
@@ -217,20 +180,8 @@ export async function hubFromEnv(env: Env): Promise<Hub | undefined> {
       sessionName: 'mfa-delete-guard-hub',
       stsRegion: region,
     }),
-    // Organizations is a global service; the SDK resolves its one endpoint from any Region of the partition.
-    organizations: lazy(() => new OrganizationsClient({ region, ...clientDefaults })),
   };
 }
-
-/** ORG_INLINE_MAX_ACCOUNTS: an org sweep over more accounts fans out, one page message per account. */
-export function orgInlineMaxAccountsFromEnv(env: Env): number {
-  const n = Number(env.ORG_INLINE_MAX_ACCOUNTS?.trim() || NaN);
-  return Number.isInteger(n) && n >= 0 ? n : DEFAULT_ORG_INLINE_MAX_ACCOUNTS;
-}
-
-/** The sweep's concurrency from SWEEP_CONCURRENCY; unset or not a number: the sweep's default. */
-export const sweepConcurrencyFromEnv = (env: Env): number | undefined =>
-  Number(env.SWEEP_CONCURRENCY) || undefined;
 
 /**
  * Where a digest tells readers to see every bucket: the deployed sweep function (SWEEP_FUNCTION_NAME for the
@@ -242,44 +193,11 @@ export const seeAllFromEnv = (env: Env): string =>
     region: regionFromEnv(env),
   });
 
-/** The Slack notifier's webhook URL source: SLACK_WEBHOOK_PARAMETER names the SSM parameter. */
-export function webhookUrlFromEnv(env: Env): WebhookUrlSource {
-  const parameterName = env.SLACK_WEBHOOK_PARAMETER;
-  if (!parameterName) throw new Error('SLACK_WEBHOOK_PARAMETER is not set');
-  const source = lazy(async () => {
-    const { SSMClient } = await import('@aws-sdk/client-ssm');
-    const { allowedHostsFromEnv, ssmWebhookUrl } = await import('../aws/webhookSecret');
-    return ssmWebhookUrl(new SSMClient({ maxAttempts: Number(env.AWS_MAX_ATTEMPTS) || 3 }), parameterName, {
-      allowedHosts: allowedHostsFromEnv(env),
-    });
-  });
-  return async () => (await source())();
-}
-
-/**
- * The guard's message MAC (KMS GenerateMac/VerifyMac) with the key ALERT_SIGNING_KEY_ARN names; undefined when
- * unset (the CLI, the local stage). The KMS client is built on first use.
- */
-export function optionalMessageMacFromEnv(env: Env): MessageMac | undefined {
-  const keyArn = env.ALERT_SIGNING_KEY_ARN?.trim();
-  if (!keyArn) return undefined;
-  const mac = lazy(() => kmsMessageMac(newKmsClient(keyArn), keyArn));
-  return { generate: (digest) => mac().generate(digest), verify: (digest, m) => mac().verify(digest, m) };
-}
-
-/** The same, required: a notifier that cannot verify must not run (its messages would all look forged). */
-export function messageMacFromEnv(env: Env): MessageMac {
-  const mac = optionalMessageMacFromEnv(env);
-  if (!mac) throw new Error('ALERT_SIGNING_KEY_ARN is not set');
-  return mac;
-}
-
 /** The caller's account (STS GetCallerIdentity), for the CLI's default root MFA serial; undefined if unknown. */
 export async function callerAccount(region: string): Promise<string | undefined> {
   try {
-    const { GetCallerIdentityCommand, STSClient } = await import('@aws-sdk/client-sts');
-    const out = await new STSClient({ region, maxAttempts: 2 }).send(new GetCallerIdentityCommand({}));
-    return out.Account;
+    const { callerAccountIn } = await import('../aws/sts');
+    return await callerAccountIn({ region, maxAttempts: 2 });
   } catch {
     return undefined;
   }
@@ -300,12 +218,8 @@ export function lambdaWiring(logger: Log & DedupeLog, env: Env = process.env) {
     const fromArn = accountFromFunctionArn(arn);
     if (fromArn) return fromArn;
     stsAccount ??= (async () => {
-      const [{ STSClient }, { callerAccount }, { clientDefaults }] = await Promise.all([
-        import('@aws-sdk/client-sts'),
-        import('../aws/callerAccount'),
-        import('../aws/clients'),
-      ]);
-      return callerAccount(new STSClient({ region: regionFromEnv(env), ...clientDefaults }));
+      const { callerAccountIn } = await import('../aws/sts');
+      return callerAccountIn({ region: regionFromEnv(env), ...clientDefaults });
     })();
     // A failed look-up fails this invocation (Lambda retries it) and is not cached.
     return stsAccount.catch((err: unknown) => {

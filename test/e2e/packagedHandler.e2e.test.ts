@@ -16,6 +16,7 @@ import { CreateTableCommand, ScanCommand, type CreateTableCommandInput } from '@
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { CheckResult, Report, Status } from '../../lib/domain/types';
+import { mapTrace } from '../../scripts/trace';
 import { ROOT_ARN, startFakeAws, type FakeAws } from '../support/fakeAws';
 import { startMoto, type Moto } from '../support/moto';
 import { arrange, loadEvent, scenarioFile, type Scenario } from '../support/scenarios';
@@ -398,6 +399,11 @@ describe('an error the packaged function rejects with, as Lambda reports it', ()
     expect(out.trace[1]).toMatch(/^\s+at emitDriftEvents \(/);
     expect(out.trace.join('\n')).toMatch(/^\s+at async deliver \(/m);
     expect(fake.published).toHaveLength(1); // the alert went out before the event was refused
+    // The zip has no source maps; `npm run trace` rebuilds them from this checkout and maps the frames back.
+    const mapped = await mapTrace(out.trace.join('\n'), 'check');
+    expect(mapped.unknownFiles).toEqual([]);
+    expect(mapped.text).toMatch(/^\s+at emitDriftEvents \(lib\/aws\/emitDriftEvents\.ts:\d+:\d+\)$/m);
+    expect(mapped.text).toMatch(/^\s+at async deliver \(lib\/guard\.ts:\d+:\d+\)$/m);
   });
 
   it('S3 fails the live read: TransientAwsError, thrown from readLiveState', async () => {

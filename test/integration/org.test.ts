@@ -1,4 +1,4 @@
-// Organization mode end to end through the real handlers and the SDK's fromTemporaryCredentials, against
+// Organization mode end to end through the real handlers and STS AssumeRole (lib/aws/assumeRole.ts), against
 // the loopback fake: the hub in account A; spoke roles in B and C; no role in D. The fake's STS hands out
 // keys that act in the role's account, and its S3 shows each account only its own buckets.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';

@@ -3,7 +3,8 @@
 import { KMSClient } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { checkAuthenticity } from '../../lib/authenticity';
-import { S3ClientPool, newSnsClient } from '../../lib/aws/clients';
+import { S3ClientPool } from '../../lib/aws/clients';
+import { newSnsClient } from '../../lib/aws/publishAlert';
 import { kmsMessageMac } from '../../lib/aws/messageMac';
 import { machineCopyOf } from '../../lib/domain/signedMessage';
 import type { GuardDeps } from '../../lib/guard';

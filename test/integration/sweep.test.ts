@@ -1,7 +1,9 @@
 // The sweep against the loopback fake AWS with the real SDK: listing, Regions, faults, digest, events.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ListBucketsCommandOutput, S3Client } from '@aws-sdk/client-s3';
-import { S3ClientPool, newEventBridgeClient, newSnsClient } from '../../lib/aws/clients';
+import { S3ClientPool } from '../../lib/aws/clients';
+import { newEventBridgeClient } from '../../lib/aws/emitDriftEvents';
+import { newSnsClient } from '../../lib/aws/publishAlert';
 import { TransientAwsError } from '../../lib/aws/errors';
 import { TaggingClientPool } from '../../lib/aws/taggingClients';
 import { SNS_MESSAGE_MAX_BYTES } from '../../lib/domain/snsMessage';

@@ -1,5 +1,6 @@
 // The Slack notifier's one setting besides the webhook: the minimum severity of alerts and digests it posts.
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../domain/schema';
 import { SEVERITIES, type Severity } from '../../domain/types';
 
 export class SlackConfigError extends Error {
