@@ -42,6 +42,7 @@ import { loadEvent } from '../support/scenarios';
 import {
   createQueue,
   drainQueue,
+  driftEventQueue,
   motoClients,
   receiveBatch,
   REGION,
@@ -189,16 +190,7 @@ beforeAll(async () => {
       }),
     );
   }
-  driftEvents = await createQueue(clients.sqs, 'org-drift-events');
-  await clients.eventBridge.send(
-    new PutRuleCommand({
-      Name: 'drift-consumer',
-      EventPattern: JSON.stringify({ source: ['mfa-delete-guard'] }),
-    }),
-  );
-  await clients.eventBridge.send(
-    new PutTargetsCommand({ Rule: 'drift-consumer', Targets: [{ Id: 'c', Arn: driftEvents.arn }] }),
-  );
+  driftEvents = await driftEventQueue(clients, 'org-drift-events');
 
   const fnOf = (key: string, fanOut = false) => {
     const fn = lambdaFunction(template, key);

@@ -17,6 +17,7 @@ import { loadEvent } from '../support/scenarios';
 import {
   createQueue,
   drainQueue,
+  driftEventQueue,
   motoClients,
   receiveBatch,
   REGION,
@@ -72,16 +73,7 @@ beforeAll(async () => {
       Attributes: { RawMessageDelivery: 'true' },
     }),
   );
-  driftQueue = await createQueue(clients.sqs, 'storm-drift-events');
-  await clients.eventBridge.send(
-    new PutRuleCommand({
-      Name: 'drift-consumer',
-      EventPattern: JSON.stringify({ source: ['mfa-delete-guard'] }),
-    }),
-  );
-  await clients.eventBridge.send(
-    new PutTargetsCommand({ Rule: 'drift-consumer', Targets: [{ Id: 'c', Arn: driftQueue.arn }] }),
-  );
+  driftQueue = await driftEventQueue(clients, 'storm-drift-events');
   // The packaged rule's pattern, targeting the check queue as the stack does.
   const rules = checkPatternRules(template);
   expect(rules.map((r) => [r.logicalId, r.via])).toEqual([

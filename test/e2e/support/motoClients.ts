@@ -1,6 +1,6 @@
 // Real AWS SDK v3 clients pointed at a moto_server, and the few SQS moves the e2e tests repeat.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -45,6 +45,24 @@ export async function createQueue(sqs: SQSClient, name: string): Promise<Queue> 
   const arn = attrs.Attributes?.QueueArn;
   if (!arn) throw new Error(`queue ${name} has no QueueArn`);
   return { url: QueueUrl, arn };
+}
+
+/** A queue that receives every drift event the guard puts on moto's default bus, as a consumer would. */
+export async function driftEventQueue(
+  clients: Pick<ReturnType<typeof motoClients>, 'sqs' | 'eventBridge'>,
+  name: string,
+): Promise<Queue> {
+  const queue = await createQueue(clients.sqs, name);
+  await clients.eventBridge.send(
+    new PutRuleCommand({
+      Name: 'drift-consumer',
+      EventPattern: JSON.stringify({ source: ['mfa-delete-guard'] }),
+    }),
+  );
+  await clients.eventBridge.send(
+    new PutTargetsCommand({ Rule: 'drift-consumer', Targets: [{ Id: 'c', Arn: queue.arn }] }),
+  );
+  return queue;
 }
 
 /**
