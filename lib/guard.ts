@@ -62,6 +62,9 @@ export interface GuardDeps {
   dedupe?: DeliveryDedupe;
 }
 
+/** The time now: the deps' clock when one is given (tests pin it), the system's otherwise. */
+export const clockNow = (deps: Pick<GuardDeps, 'now'>): Date => (deps.now ? deps.now() : new Date());
+
 export interface CheckTarget {
   bucket: string;
   region?: string;
@@ -94,7 +97,7 @@ export function uncheckedResult(
 
 /** Run one invocation end to end and return the report. Throws only for faults worth a retry. */
 export async function runInvocation(inv: Invocation, deps: GuardDeps, sweep?: SweepRunner): Promise<Report> {
-  const now = () => (deps.now ? deps.now() : new Date()).toISOString();
+  const now = () => clockNow(deps).toISOString();
   switch (inv.kind) {
     case 'ignored':
     case 'invalid': {
@@ -155,7 +158,7 @@ export async function sendTestAlert(deps: GuardDeps, origin: 'lambda' | 'cli'): 
   const test = newTestAlert({
     account: deps.account,
     region: deps.homeRegion,
-    now: deps.now ? deps.now() : new Date(),
+    now: clockNow(deps),
     origin,
   });
   const { topicArn } = deps.publish;
@@ -183,7 +186,7 @@ export async function checkTargetLive(
   deps: GuardDeps,
   options?: LiveStateOptions,
 ): Promise<{ result: CheckResult; live?: LiveState }> {
-  const checkedAt = (deps.now ? deps.now() : new Date()).toISOString();
+  const checkedAt = clockNow(deps).toISOString();
   const invalid = (reason: string): { result: CheckResult } => ({
     result: {
       ...baseResult(target, checkedAt),
@@ -293,7 +296,7 @@ function namedBucketMissing(target: CheckTarget, live: LiveState): Decision | un
 
 /** A change of the guard's tag: read the bucket as it is now, then decide whether its scope changed. */
 export async function checkScopeChange(record: TagChangeRecord, deps: GuardDeps): Promise<CheckResult> {
-  const checkedAt = (deps.now ? deps.now() : new Date()).toISOString();
+  const checkedAt = clockNow(deps).toISOString();
   const answer = await readLiveState(deps.s3, record.bucket, record.region, deps.config);
   // The Region S3 answers from is the one reported, as for every other check.
   const located = answer.region ? { ...record, region: answer.region } : record;

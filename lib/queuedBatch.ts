@@ -15,6 +15,7 @@ import { planStorms, statusCounts, type StormConfig, type StormGroup } from './d
 import type { CheckResult } from './domain/types';
 import { forEachConcurrent } from './aws/concurrency';
 import {
+  clockNow,
   checkScopeChange,
   checkTarget,
   deliver,
@@ -102,7 +103,7 @@ export async function runQueuedBatch(
   seeAll: string,
   hub?: Hub,
 ): Promise<BatchOutcome> {
-  const now = () => (deps.now ? deps.now() : new Date()).toISOString();
+  const now = () => clockNow(deps).toISOString();
   const failed = new Set<string>();
   const checked: Array<{ messageId: string; result: CheckResult }> = [];
   await forEachConcurrent(records, CHECK_CONCURRENCY, async (record) => {

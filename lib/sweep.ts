@@ -13,6 +13,7 @@ import { bulkGuardTagReader } from './aws/bulkTags';
 import type { LiveStateOptions } from './aws/liveState';
 import { listBucketPages, type BucketPage, type ListedBucket } from './aws/listBuckets';
 import {
+  clockNow,
   checkTargetLive,
   faultResult,
   loadAlerting,
@@ -194,7 +195,7 @@ async function checkOne(
         bucket: bucket.name,
         error: describeError(err),
       });
-    const checkedAt = (deps.now ? deps.now() : new Date()).toISOString();
+    const checkedAt = clockNow(deps).toISOString();
     const fault = { kind: 'fault', message: describeError(err) } as const;
     return {
       result: faultResult(bucket.name, bucket.region, deps.account, fault.message, checkedAt, 'sweep'),
@@ -312,7 +313,7 @@ export function sweepElsewhereRunner(sweepFunction?: string): SweepRunner {
     const reason = `this function does not sweep (its role may not list buckets); ${command ? `invoke the sweep function: ${command}` : `invoke the sweep function of this stack with {"all": true}, or ${CLI_FROM_CHECKOUT}`}`;
     if (inv.scheduled) throw new Error(reason);
     deps.log?.warn('sweep refused', { reason });
-    const checkedAt = (deps.now ? deps.now() : new Date()).toISOString();
+    const checkedAt = clockNow(deps).toISOString();
     return Promise.resolve({
       results: [uncheckedResult({ kind: 'invalid', reason, account: deps.account }, checkedAt)],
     });
@@ -329,7 +330,7 @@ export async function runSweep(
   deps: GuardDeps,
   opts: SweepOptions = {},
 ): Promise<SweepReport> {
-  const now = () => (deps.now ? deps.now() : new Date()).toISOString();
+  const now = () => clockNow(deps).toISOString();
   const startedAt = now();
   const concurrency = clampConcurrency(opts.concurrency);
   // ListBuckets is a global call; any Region's endpoint answers it, with each bucket's BucketRegion.

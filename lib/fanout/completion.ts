@@ -1,7 +1,7 @@
 // The completion of a fanned-out sweep: the one worker that claims the digest merges the pages and delivers.
 import type { StatusCounts } from '../domain/digest';
 import { memberConfig, type AccountOutcome } from '../domain/org';
-import type { GuardDeps } from '../guard';
+import { clockNow, type GuardDeps } from '../guard';
 import { deliverSweep, emptyOutcome, expandCompact, mergeOutcome, type SweepSummaryReport } from '../sweep';
 import type { RunStore } from './types';
 
@@ -33,7 +33,7 @@ export async function completeRun(
       ...(run.pageCount !== undefined && { pageCount: run.pageCount }),
     };
   if (run.digestState === 'sent') return { state: 'already-sent' };
-  const nowMs = (deps.now ? deps.now() : new Date()).getTime();
+  const nowMs = clockNow(deps).getTime();
   if (!(await store.claimDigest(runId, nowMs))) return { state: 'claimed-elsewhere' };
   try {
     const outcome = emptyOutcome();

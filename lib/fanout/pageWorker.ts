@@ -2,7 +2,7 @@
 // whether the run is complete.
 import type { StatusCounts } from '../domain/digest';
 import type { BucketPage } from '../aws/listBuckets';
-import type { GuardDeps } from '../guard';
+import { clockNow, type GuardDeps } from '../guard';
 import { checkBuckets, type SweepOutcome } from '../sweep';
 import { sweepAccount, type Hub } from '../org/hub';
 import { completeRun, type CompletionReport } from './completion';
@@ -58,7 +58,7 @@ export async function runSweepPage(
       compact: true,
     });
   }
-  const checkedAt = (deps.now ? deps.now() : new Date()).toISOString();
+  const checkedAt = clockNow(deps).toISOString();
   const stored = await store.recordPage(
     message.runId,
     {

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Invocation } from '../domain/parseInvocation';
 import type { BucketPage } from '../aws/listBuckets';
-import type { GuardDeps } from '../guard';
+import { clockNow, type GuardDeps } from '../guard';
 import type { SweepFanOutHook, SweepReport, SweepSummaryReport } from '../sweep';
 import {
   WATCH_DELAY_SECONDS,
@@ -77,7 +77,7 @@ export async function planFanOut(
   rest: AsyncIterator<BucketPage>,
   ctx: { startedAt: string; concurrency: number },
 ): Promise<SweepReport> {
-  const now = () => (deps.now ? deps.now() : new Date()).toISOString();
+  const now = () => clockNow(deps).toISOString();
   const { runId } = fan;
   const report = (pageCount: number, buckets: number): SweepReport => {
     const sweep: SweepSummaryReport = {

@@ -13,7 +13,7 @@ import { memberConfig, type AccountOutcome, type OrgConfig } from '../domain/org
 import type { Invocation } from '../domain/parseInvocation';
 import type { CheckResult, Report } from '../domain/types';
 import { WATCH_DELAY_SECONDS, messageDigest, type FanOut, type PageMessage } from '../fanout/types';
-import { deliver, resultFromLive, runInvocation, type GuardDeps, type SweepRunner } from '../guard';
+import { clockNow, deliver, resultFromLive, runInvocation, type GuardDeps, type SweepRunner } from '../guard';
 import {
   DEFAULT_MAX_RESULTS,
   checkBuckets,
@@ -96,7 +96,7 @@ export async function memberAccess(
       message: `account ${record.account}: ${access.reason}`,
     },
     deps,
-    (deps.now ? deps.now() : new Date()).toISOString(),
+    clockNow(deps).toISOString(),
   );
   return { unusable };
 }
@@ -181,7 +181,7 @@ export async function runOrgSweep(
   hub: Hub,
   opts: OrgSweepOptions = {},
 ): Promise<SweepReport> {
-  const now = () => (deps.now ? deps.now() : new Date()).toISOString();
+  const now = () => clockNow(deps).toISOString();
   const startedAt = now();
   const concurrency = clampConcurrency(opts.concurrency);
   const targets = await orgTargets(hub);
@@ -249,7 +249,7 @@ export async function planOrgFanOut(
       total: 0,
       counts: {},
       startedAt: ctx.startedAt,
-      finishedAt: (deps.now ? deps.now() : new Date()).toISOString(),
+      finishedAt: clockNow(deps).toISOString(),
       omittedResults: 0,
       concurrency: ctx.concurrency,
       digest: { published: false, included: 0, leftOut: 0, bytes: 0 },
