@@ -2,13 +2,9 @@
 // S3/SNS/EventBridge on the loopback fake. The same CloudTrail event (same eventID) delivered again must
 // not alert twice; a retry after a partial failure must re-send only what did not go out.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  CreateTableCommand,
-  DeleteTableCommand,
-  DynamoDBClient,
-  ScanCommand,
-} from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { FakeAws } from '../support/fakeAws';
+import { createDedupeTable } from '../support/moto';
 import type { CheckHandler } from '../support/checkHandler';
 import { lambdaContext } from '../support/lambdaContext';
 import { startDedupedCheckHandler } from './support/dedupedCheckHandler';
@@ -39,15 +35,7 @@ afterAll(async () => {
 beforeEach(async () => {
   resetToSampleBuckets(fake);
   await ddb.send(new DeleteTableCommand({ TableName: TABLE })).catch(() => undefined);
-  // As the stack creates it: key `id`, on-demand; Powertools writes `expiration` for the TTL.
-  await ddb.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await createDedupeTable(ddb, TABLE);
 });
 
 const deliver = (event: unknown = DRIFT_EVENT) => handler(structuredClone(event), lambdaContext());

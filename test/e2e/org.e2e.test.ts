@@ -22,12 +22,7 @@ import {
   ListAccountsCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
-import {
-  CreateEventBusCommand,
-  PutEventsCommand,
-  PutRuleCommand,
-  PutTargetsCommand,
-} from '@aws-sdk/client-eventbridge';
+import { CreateEventBusCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +38,8 @@ import {
   createQueue,
   drainQueue,
   driftEventQueue,
+  putEvents,
+  putEventsEntry,
   motoClients,
   receiveBatch,
   REGION,
@@ -382,19 +379,12 @@ async function putRecords(account: string, n: number): Promise<string[]> {
     detail.eventID = `7c1d2e3f-${String(storm).padStart(4, '0')}-4a5b-8c9d-${account}${String(i).padStart(2, '0')}`;
     detail.requestParameters.bucketName = name;
     recordedIn.set(detail.eventID, account);
-    return {
-      Source: sample.source,
-      DetailType: sample['detail-type'],
-      Detail: JSON.stringify(detail),
-      Resources: [`arn:aws:s3:::${name}`],
-      Time: new Date(sample.time),
-      ...(account !== A && { EventBusName: orgBusName }),
-    };
+    return putEventsEntry(
+      { ...sample, detail, resources: [`arn:aws:s3:::${name}`] },
+      account !== A ? orgBusName : undefined,
+    );
   });
-  for (let i = 0; i < entries.length; i += 10) {
-    const out = await clients.eventBridge.send(new PutEventsCommand({ Entries: entries.slice(i, i + 10) }));
-    expect(out.FailedEntryCount).toBe(0);
-  }
+  await putEvents(clients.eventBridge, entries);
   return names;
 }
 

@@ -8,20 +8,20 @@
  */
 import { readdirSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
-import { PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startMoto, type Moto } from '../support/moto';
 import { EVENTS_DIR, loadEvent } from '../support/scenarios';
 import { checkPatternRules, loadTemplate, type PatternRule } from './support/package';
-import { createQueue, drainQueue, motoClients, type Queue } from './support/motoClients';
-
-interface SampleEvent {
-  source: string;
-  'detail-type': string;
-  time: string;
-  resources: string[];
-  detail: Record<string, unknown>;
-}
+import {
+  createQueue,
+  drainQueue,
+  motoClients,
+  putEvents,
+  putEventsEntry,
+  type Queue,
+  type SampleEvent,
+} from './support/motoClients';
 
 /** The one sample that is an S3 call but not PutBucketVersioning. Every other cloudtrail-* must route. */
 const NOT_ROUTED = new Set(['cloudtrail-not-versioning.json']);
@@ -37,20 +37,10 @@ let queue: Queue;
 
 /** Put events on moto's default bus and return the `detail` of each one the rules delivered. */
 async function route(events: SampleEvent[]): Promise<Array<Record<string, unknown>>> {
-  for (let i = 0; i < events.length; i += 10) {
-    const out = await clients.eventBridge.send(
-      new PutEventsCommand({
-        Entries: events.slice(i, i + 10).map((e) => ({
-          Source: e.source,
-          DetailType: e['detail-type'],
-          Detail: JSON.stringify(e.detail),
-          Resources: e.resources,
-          Time: new Date(e.time),
-        })),
-      }),
-    );
-    expect(out.FailedEntryCount).toBe(0);
-  }
+  await putEvents(
+    clients.eventBridge,
+    events.map((e) => putEventsEntry(e)),
+  );
   const bodies = await drainQueue(clients.sqs, queue);
   return bodies.map((b) => (JSON.parse(b) as SampleEvent).detail);
 }

@@ -2,7 +2,8 @@
 // event source mapping delivers them) against the loopback fake S3/SNS/EventBridge, with the real
 // de-duplication table on moto's DynamoDB.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createDedupeTable } from '../support/moto';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { SNS_MESSAGE_MAX_BYTES } from '../../lib/domain/snsMessage';
 import { classifyTopicMessage } from '../../lib/domain/topicMessage';
@@ -37,14 +38,7 @@ beforeEach(async () => {
   fake.reset();
   fake.buckets.clear();
   await ddb.send(new DeleteTableCommand({ TableName: TABLE })).catch(() => undefined);
-  await ddb.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await createDedupeTable(ddb, TABLE);
 });
 
 const bucketName = (i: number) => `storm-bucket-${String(i).padStart(3, '0')}`;

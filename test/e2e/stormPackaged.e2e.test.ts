@@ -4,20 +4,21 @@
  * mapping delivers it, and the PACKAGED check function invoked with that batch. S3 answers from the
  * MFA-aware loopback server; SNS, EventBridge, SQS and DynamoDB (the de-dup table) are moto's.
  */
-import { PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { classifyTopicMessage } from '../../lib/domain/topicMessage';
 import { SNS_MESSAGE_MAX_BYTES } from '../../lib/domain/snsMessage';
 import { startFakeAws, type FakeAws } from '../support/fakeAws';
-import { startMoto, type Moto } from '../support/moto';
+import { createDedupeTable, startMoto, type Moto } from '../support/moto';
 import { loadEvent } from '../support/scenarios';
 import {
   createQueue,
   drainQueue,
   driftEventQueue,
+  putEvents,
+  putEventsEntry,
   motoClients,
   receiveBatch,
   REGION,
@@ -55,14 +56,7 @@ beforeAll(async () => {
   const topicArn = (await clients.sns.send(new CreateTopicCommand({ Name: 'storm-alerts' }))).TopicArn!;
   signingKey = await createSigningKey(moto);
   const table = String(fn.environment.IDEMPOTENCY_TABLE);
-  await clients.dynamodb.send(
-    new CreateTableCommand({
-      TableName: table,
-      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await createDedupeTable(clients.dynamodb, table);
   // Raw delivery: the queue gets the machine copy (the `default` key), which says what the page described.
   alertQueue = await createQueue(clients.sqs, 'storm-security-team');
   await clients.sns.send(
@@ -129,20 +123,10 @@ async function putStorm(n: number): Promise<string[]> {
     e.detail.requestParameters.bucketName = name;
     return e;
   });
-  for (let i = 0; i < events.length; i += 10) {
-    const out = await clients.eventBridge.send(
-      new PutEventsCommand({
-        Entries: events.slice(i, i + 10).map((e) => ({
-          Source: e.source,
-          DetailType: e['detail-type'],
-          Detail: JSON.stringify(e.detail),
-          Resources: e.resources,
-          Time: new Date(e.time),
-        })),
-      }),
-    );
-    expect(out.FailedEntryCount).toBe(0);
-  }
+  await putEvents(
+    clients.eventBridge,
+    events.map((e) => putEventsEntry(e)),
+  );
   return names;
 }
 

@@ -109,6 +109,18 @@ function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /** The sweep's run table as serverless.yml's SweepRunTable creates it: `pk` run ID, `sk` run or page, on demand. */
+/** The de-duplication table as the stack creates it: key `id`, on-demand (Powertools writes `expiration`). */
+export async function createDedupeTable(dynamodb: DynamoDBClient, tableName: string): Promise<void> {
+  await dynamodb.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+}
+
 export async function createSweepRunTable(dynamodb: DynamoDBClient, tableName: string): Promise<void> {
   await dynamodb.send(
     new CreateTableCommand({

@@ -1,6 +1,12 @@
 // Real AWS SDK v3 clients pointed at a moto_server, and the few SQS moves the e2e tests repeat.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  EventBridgeClient,
+  PutEventsCommand,
+  PutRuleCommand,
+  PutTargetsCommand,
+  type PutEventsRequestEntry,
+} from '@aws-sdk/client-eventbridge';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -45,6 +51,36 @@ export async function createQueue(sqs: SQSClient, name: string): Promise<Queue> 
   const arn = attrs.Attributes?.QueueArn;
   if (!arn) throw new Error(`queue ${name} has no QueueArn`);
   return { url: QueueUrl, arn };
+}
+
+/** An EventBridge event as the sample files hold it (events/cloudtrail-*.json). */
+export interface SampleEvent<Detail = Record<string, unknown>> {
+  source: string;
+  'detail-type': string;
+  time: string;
+  resources: string[];
+  detail: Detail;
+}
+
+/** The PutEvents entry that puts a sample event on a bus (the default bus unless one is named). */
+export const putEventsEntry = (e: SampleEvent<unknown>, busName?: string): PutEventsRequestEntry => ({
+  Source: e.source,
+  DetailType: e['detail-type'],
+  Detail: JSON.stringify(e.detail),
+  Resources: e.resources,
+  Time: new Date(e.time),
+  ...(busName && { EventBusName: busName }),
+});
+
+/** Put entries on moto's buses ten at a time (PutEvents' limit); an entry EventBridge refuses fails the test. */
+export async function putEvents(
+  eventBridge: EventBridgeClient,
+  entries: PutEventsRequestEntry[],
+): Promise<void> {
+  for (let i = 0; i < entries.length; i += 10) {
+    const out = await eventBridge.send(new PutEventsCommand({ Entries: entries.slice(i, i + 10) }));
+    if (out.FailedEntryCount) throw new Error(`PutEvents refused ${out.FailedEntryCount} entries`);
+  }
 }
 
 /** A queue that receives every drift event the guard puts on moto's default bus, as a consumer would. */
