@@ -1,26 +1,18 @@
 // Golden files: every status × channel, reviewed like code. UPDATE_GOLDEN=1 rewrites them; otherwise
 // each rendering must equal its file byte for byte.
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderSlack } from '../../lib/channels/slack/alert';
 import { renderAlert } from '../support/renderAlert';
 import { edgeFixtures, scenarioFixtures } from '../golden/fixtures';
+import { channelFiles, expectGolden } from '../support/golden';
 
 const GOLDEN_DIR = join(__dirname, '..', 'golden');
-const update = process.env.UPDATE_GOLDEN === '1';
 const fixtures = [...scenarioFixtures(), ...edgeFixtures()];
 
 function renderings(name: string) {
   const result = fixtures.find((f) => f.name === name)!.result;
-  const alert = renderAlert(result);
-  const channels = JSON.parse(alert.message) as Record<string, string>;
-  return {
-    'email.txt': `Subject: ${alert.subject}\n\n${channels.email}`,
-    'chatbot.json': `${JSON.stringify(JSON.parse(channels.https!), null, 2)}\n`,
-    'slack.json': `${JSON.stringify(renderSlack(result), null, 2)}\n`,
-    'default.json': `${JSON.stringify(JSON.parse(channels.default!), null, 2)}\n`,
-  };
+  return channelFiles(renderAlert(result), renderSlack(result));
 }
 
 describe('golden renderings', () => {
@@ -45,18 +37,7 @@ describe('golden renderings', () => {
 
   for (const { name } of fixtures) {
     it(`${name} matches its golden files`, () => {
-      const dir = join(GOLDEN_DIR, name);
-      for (const [file, rendered] of Object.entries(renderings(name))) {
-        const path = join(dir, file);
-        if (update) {
-          mkdirSync(dir, { recursive: true });
-          writeFileSync(path, rendered);
-        }
-        expect(existsSync(path), `${path} is missing: run UPDATE_GOLDEN=1 npx vitest run ${__filename}`).toBe(
-          true,
-        );
-        expect(rendered, `${name}/${file}`).toBe(readFileSync(path, 'utf8'));
-      }
+      expectGolden(join(GOLDEN_DIR, name), renderings(name), __filename);
     });
   }
 });

@@ -1,6 +1,5 @@
 // Golden files for every kind of topic message that is not one bucket's alert (those are in
 // renderAlert.golden.test.ts), in every channel. UPDATE_GOLDEN=1 rewrites them.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { snsPublication } from '../../lib/channels/publish';
@@ -8,21 +7,14 @@ import { renderSlack } from '../../lib/channels/slack';
 import { slackLimitViolations } from '../../lib/channels/slack/blockKit';
 import { TOPIC_MESSAGE_KINDS } from '../../lib/domain/topicMessage';
 import { topicFixtures } from '../golden/topicFixtures';
+import { channelFiles, expectGolden } from '../support/golden';
 
 const GOLDEN_DIR = join(__dirname, '..', 'golden', 'topic');
-const update = process.env.UPDATE_GOLDEN === '1';
 const fixtures = topicFixtures();
 
 function renderings(name: string) {
   const message = fixtures.find((f) => f.name === name)!.message;
-  const published = snsPublication(message);
-  const channels = JSON.parse(published.message) as Record<string, string>;
-  return {
-    'email.txt': `Subject: ${published.subject}\n\n${channels.email}`,
-    'chatbot.json': `${JSON.stringify(JSON.parse(channels.https!), null, 2)}\n`,
-    'slack.json': `${JSON.stringify(renderSlack(message), null, 2)}\n`,
-    'default.json': `${JSON.stringify(JSON.parse(channels.default!), null, 2)}\n`,
-  };
+  return channelFiles(snsPublication(message), renderSlack(message));
 }
 
 describe('golden renderings of topic messages', () => {
@@ -36,18 +28,7 @@ describe('golden renderings of topic messages', () => {
   for (const { name, message } of fixtures) {
     it(`${name} matches its golden files, and Slack would accept it`, () => {
       expect(slackLimitViolations(renderSlack(message))).toEqual([]);
-      const dir = join(GOLDEN_DIR, name);
-      for (const [file, rendered] of Object.entries(renderings(name))) {
-        const path = join(dir, file);
-        if (update) {
-          mkdirSync(dir, { recursive: true });
-          writeFileSync(path, rendered);
-        }
-        expect(existsSync(path), `${path} is missing: run UPDATE_GOLDEN=1 npx vitest run ${__filename}`).toBe(
-          true,
-        );
-        expect(rendered, `${name}/${file}`).toBe(readFileSync(path, 'utf8'));
-      }
+      expectGolden(join(GOLDEN_DIR, name), renderings(name), __filename);
     });
   }
 });
