@@ -13,6 +13,7 @@ import {
   loadTemplate,
   props,
   referencedId,
+  resourceOf,
   resourcesOfType,
   textOf,
   type CfnResource,
@@ -35,11 +36,6 @@ const spoke = parse(
 const ORGANIZATION_ID = 'o-exampleorg1'; // scripts/check-template.sh
 const GOLDEN = join(__dirname, 'golden', 'hub.summary.txt');
 
-const resource = (template: CfnTemplate, id: string): CfnResource => {
-  const r = template.Resources[id];
-  expect(r, id).toBeDefined();
-  return r!;
-};
 /** The pattern of the standalone CloudTrail rule (to the check queue; serverless.yml custom.checkRulePattern). */
 const standalonePattern = (template: CfnTemplate) => {
   const rules = resourcesOfType(template, 'AWS::Events::Rule').filter(
@@ -67,7 +63,7 @@ describe('the hub template', () => {
 
   it('is the standalone stack plus the org bus, its rule, dead letters and alarm', () => {
     const added = Object.keys(hub.Resources).filter((id) => !(id in standalone.Resources));
-    expect(added.filter((id) => resource(hub, id).Type !== 'AWS::Lambda::Version').sort()).toEqual([
+    expect(added.filter((id) => resourceOf(hub, id).Type !== 'AWS::Lambda::Version').sort()).toEqual([
       'OrgDeadLetterAlarm',
       'OrgDeadLetterQueue',
       'OrgDeadLetterQueuePolicy',
@@ -95,7 +91,7 @@ describe('the hub template', () => {
   });
 
   it('sends what arrives on the bus, by the standalone pattern, to the check queue as the standalone rule does', () => {
-    const rule = props(resource(hub, 'OrgPutBucketVersioningRule'));
+    const rule = props(resourceOf(hub, 'OrgPutBucketVersioningRule'));
     expect(referencedId(rule.EventBusName)).toBe('OrgEventBus');
     expect(rule.EventPattern).toEqual(standalonePattern(standalone));
     const targets = rule.Targets as Array<Record<string, unknown>>;
@@ -103,12 +99,12 @@ describe('the hub template', () => {
     // The same retries as the standalone rule's target; what still fails is parked in the org's own
     // dead-letter queue, whose alarm names forwarded records.
     const standaloneTarget = (
-      props(resource(standalone, 'PutBucketVersioningRule')).Targets as Array<Record<string, unknown>>
+      props(resourceOf(standalone, 'PutBucketVersioningRule')).Targets as Array<Record<string, unknown>>
     )[0]!;
     expect(referencedId(standaloneTarget.Arn)).toBe('CheckQueue');
     expect(targets[0]!.RetryPolicy).toEqual(standaloneTarget.RetryPolicy);
     expect(referencedId((targets[0]!.DeadLetterConfig as { Arn: unknown }).Arn)).toBe('OrgDeadLetterQueue');
-    const alarm = props(resource(hub, 'OrgDeadLetterAlarm'));
+    const alarm = props(resourceOf(hub, 'OrgDeadLetterAlarm'));
     expect(JSON.stringify(alarm.Dimensions)).toContain('OrgDeadLetterQueue');
     expect(asArray(alarm.AlarmActions as unknown[]).map(referencedId)).toEqual(['AlertTopic']);
   });
@@ -199,9 +195,9 @@ describe('the hub template', () => {
       expect(statement.Condition).toEqual({ StringEquals: { 'aws:ResourceOrgID': ORGANIZATION_ID } });
     }
     // Fixed names, so that each spoke's trust policy can name these two roles exactly.
-    expect(props(resource(hub, 'CheckRole')).RoleName).toBe('mfa-delete-guard-prod-hub-check');
-    expect(props(resource(hub, 'SweepRole')).RoleName).toBe('mfa-delete-guard-prod-hub-sweep');
-    expect(props(resource(hub, 'SweepPageRole')).RoleName).toBe('mfa-delete-guard-prod-hub-sweepPage');
+    expect(props(resourceOf(hub, 'CheckRole')).RoleName).toBe('mfa-delete-guard-prod-hub-check');
+    expect(props(resourceOf(hub, 'SweepRole')).RoleName).toBe('mfa-delete-guard-prod-hub-sweep');
+    expect(props(resourceOf(hub, 'SweepPageRole')).RoleName).toBe('mfa-delete-guard-prod-hub-sweepPage');
     // What each spoke is told to trust: these roles, the page worker only where it exists.
     const outputs = (hub as { Outputs?: Record<string, { Value: unknown }> }).Outputs;
     const join = (ids: string[]) => ({ 'Fn::Join': [',', ids.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] }))] });
@@ -216,14 +212,15 @@ describe('the hub template', () => {
 
   it("runs the check, the sweep and its page worker in hub mode with the organization's settings", () => {
     for (const fn of ['CheckLambdaFunction', 'SweepLambdaFunction', 'SweepPageLambdaFunction']) {
-      const vars = (props(resource(hub, fn)).Environment as { Variables: Record<string, unknown> }).Variables;
+      const vars = (props(resourceOf(hub, fn)).Environment as { Variables: Record<string, unknown> })
+        .Variables;
       expect(vars).toMatchObject({
         ORG_MODE: 'hub',
         ORG_ID: ORGANIZATION_ID,
         SPOKE_ROLE_NAME: 'mfa-delete-guard-spoke',
       });
       // Everything the standalone function has is still there.
-      const own = (props(resource(standalone, fn)).Environment as { Variables: Record<string, unknown> })
+      const own = (props(resourceOf(standalone, fn)).Environment as { Variables: Record<string, unknown> })
         .Variables;
       expect(Object.keys(vars)).toEqual(expect.arrayContaining(Object.keys(own)));
     }
@@ -232,15 +229,15 @@ describe('the hub template', () => {
 
 describe('the spoke template', () => {
   it('forwards exactly the pattern of the standalone rule, to the hub bus, with a role that may only put there', () => {
-    const rule = props(resource(spoke, 'ForwardRule'));
+    const rule = props(resourceOf(spoke, 'ForwardRule'));
     expect(rule.EventPattern).toEqual(standalonePattern(standalone));
-    expect(rule.EventPattern).toEqual(props(resource(hub, 'OrgPutBucketVersioningRule')).EventPattern);
+    expect(rule.EventPattern).toEqual(props(resourceOf(hub, 'OrgPutBucketVersioningRule')).EventPattern);
     expect(rule.State).toBe('ENABLED');
     const targets = rule.Targets as Array<Record<string, unknown>>;
     expect(targets).toHaveLength(1);
     expect(referencedId(targets[0]!.Arn)).toBe('HubEventBusArn');
     expect(referencedId(targets[0]!.RoleArn)).toBe('ForwardRole');
-    const role = resource(spoke, 'ForwardRole');
+    const role = resourceOf(spoke, 'ForwardRole');
     expect(statementsOfRole(role)).toEqual([
       { Effect: 'Allow', Action: 'events:PutEvents', Resource: { Ref: 'HubEventBusArn' } },
     ]);
@@ -249,7 +246,7 @@ describe('the spoke template', () => {
   });
 
   it("lets exactly the hub's function roles assume the read role, from inside the organization", () => {
-    const role = resource(spoke, 'ReadRole');
+    const role = resourceOf(spoke, 'ReadRole');
     const trust = (props(role).AssumeRolePolicyDocument as { Statement: PolicyStatement[] }).Statement;
     expect(trust).toEqual([
       {
@@ -267,7 +264,7 @@ describe('the spoke template', () => {
   });
 
   it('grants the read role only reads, and every read the standalone check and sweep make', () => {
-    const actions = actionsOf(statementsOfRole(resource(spoke, 'ReadRole')));
+    const actions = actionsOf(statementsOfRole(resourceOf(spoke, 'ReadRole')));
     for (const action of actions) expect(action).toMatch(/^(s3|tag):(Get|List)[A-Za-z]+$/);
     // Reads of the standalone roles; s3:ListBucket authorises HeadBucket, which only a manual check by
     // name makes, and the hub checks members only from events (with their Region) and by listing.
@@ -278,7 +275,7 @@ describe('the spoke template', () => {
     ).filter((a) => /^(s3|tag):/.test(a) && a !== 's3:ListBucket');
     expect(new Set(actions)).toEqual(new Set([...standaloneReads, ...actions]));
     // S3 reads stay on this account's buckets.
-    const s3Reads = statementsOfRole(resource(spoke, 'ReadRole')).find((s) =>
+    const s3Reads = statementsOfRole(resourceOf(spoke, 'ReadRole')).find((s) =>
       asArray(s.Action).includes('s3:GetBucketVersioning'),
     );
     expect(s3Reads?.Condition).toEqual({ StringEquals: { 's3:ResourceAccount': { Ref: 'AWS::AccountId' } } });
@@ -322,7 +319,7 @@ describe('the hub’s alarms and the alert topic policy', () => {
       .map(([id]) => id);
     expect(notifying).toContain('OrgDeadLetterAlarm');
     const statements = asArray(
-      (props(resource(hub, 'AlertTopicPolicy')).PolicyDocument as { Statement: unknown[] }).Statement,
+      (props(resourceOf(hub, 'AlertTopicPolicy')).PolicyDocument as { Statement: unknown[] }).Statement,
     ) as { Sid?: string; Condition?: unknown }[];
     for (const sid of ['StackAlarmsPublish', 'NoOtherServicePublishes']) {
       const statement = statements.find((s) => s.Sid === sid);

@@ -11,6 +11,7 @@ import {
   matchesPattern,
   props,
   referencedId,
+  resourceOf,
   resourcesOfType,
   textOf,
   type CfnResource,
@@ -21,11 +22,7 @@ const CHECK_FUNCTION = 'CheckLambdaFunction';
 // The CloudTrail rule targets the check queue; the queue's event source mapping invokes the check function.
 const CHECK_QUEUE = 'CheckQueue';
 
-function resource(id: string): CfnResource {
-  const found = template.Resources[id];
-  if (!found) throw new Error(`resource ${id} is not in the template`);
-  return found;
-}
+const resource = (id: string): CfnResource => resourceOf(template, id);
 
 function checkRule(): CfnResource {
   const rules = resourcesOfType(template, 'AWS::Events::Rule').filter(([, rule]) =>

@@ -21,6 +21,13 @@ export function loadTemplate(): CfnTemplate {
   return JSON.parse(readFileSync(path, 'utf8')) as CfnTemplate;
 }
 
+/** The resource with this logical ID; a missing one fails the test, naming it. */
+export function resourceOf(template: CfnTemplate, id: string): CfnResource {
+  const found = template.Resources[id];
+  if (!found) throw new Error(`resource ${id} is not in the template`);
+  return found;
+}
+
 export function resourcesOfType(template: CfnTemplate, type: string): [string, CfnResource][] {
   return Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
 }

@@ -10,6 +10,7 @@ import {
   matchesPattern,
   props,
   referencedId,
+  resourceOf,
   resourcesOfType,
   textOf,
   type CfnResource,
@@ -18,11 +19,7 @@ import {
 const template = loadTemplate();
 const PREFIX = 'mfa-delete-guard-prod';
 
-function resource(id: string): CfnResource {
-  const found = template.Resources[id];
-  expect(found, id).toBeDefined();
-  return found!;
-}
+const resource = (id: string): CfnResource => resourceOf(template, id);
 
 const tamperRules = resourcesOfType(template, 'AWS::Events::Rule').filter(([, r]) =>
   String(props(r).Name).startsWith(`${PREFIX}-tamper-`),
