@@ -27,6 +27,7 @@ import { readLiveState, type LiveStateOptions, type S3ByRegion } from './aws/liv
 import type { ClientRef } from './aws/clientDefaults';
 import type { MessageMac } from './aws/messageMac';
 import type { DeliveryDedupe, DeliveryKey } from './aws/deliveryDedupe';
+import type { Log } from './log';
 
 /**
  * The alerting path's code (lib/alerting.ts: the channels' rendering, SNS with its KMS signing, EventBridge),
@@ -35,11 +36,7 @@ import type { DeliveryDedupe, DeliveryKey } from './aws/deliveryDedupe';
  */
 export const loadAlerting = () => import('./alerting');
 
-export interface Log {
-  info(message: string, ...extra: Array<Record<string, unknown>>): void;
-  warn(message: string, ...extra: Array<Record<string, unknown>>): void;
-  error(message: string, ...extra: Array<Record<string, unknown>>): void;
-}
+export type { Log } from './log';
 
 export interface GuardDeps {
   s3: S3ByRegion;

@@ -18,17 +18,12 @@ import {
 import type { Severity } from '../../domain/types';
 import { renderSlack } from '.';
 import { postSlack, type PostSlackOptions } from './deliver';
-
-export interface NotifierLog {
-  info(message: string, ...extra: Array<Record<string, unknown>>): void;
-  warn(message: string, ...extra: Array<Record<string, unknown>>): void;
-  error(message: string, ...extra: Array<Record<string, unknown>>): void;
-}
+import type { Log } from '../../log';
 
 export interface SlackNotifierDeps {
   webhookUrl: WebhookUrlSource;
   minSeverity: Severity;
-  log: NotifierLog;
+  log: Log;
   post?: Partial<
     Pick<PostSlackOptions, 'sleep' | 'maxAttempts' | 'maxRetryAfterSeconds' | 'safetyMarginMs' | 'fetch'>
   >;
