@@ -9,7 +9,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { build, type BuildOptions } from 'esbuild';
+import { build } from 'esbuild';
+import { customEsbuild, esbuildOptions } from './esbuildOptions';
 
 const ROOT = join(__dirname, '..');
 const RUNTIME = join(ROOT, 'test', 'e2e', 'support', 'lambdaRuntime.cjs');
@@ -26,20 +27,6 @@ const { values } = parseArgs({
 const rounds = Number(values.rounds);
 const buckets = Number(values.buckets);
 const latencyMs = Number(values.latency);
-
-// What serverless-esbuild passes to esbuild.build for `custom.esbuild` in serverless.yml, less keepNames (its
-// own options removed, entryPoints/outdir per function): keep the two in step.
-const BASE: BuildOptions = {
-  bundle: true,
-  minify: true,
-  sourcemap: false,
-  target: 'node22',
-  platform: 'node',
-  format: 'cjs',
-  external: [],
-  entryPoints: [join(ROOT, 'functions', 'sweep.ts')],
-  logLevel: 'warning',
-};
 
 /** The fake AWS of npm run bench, in its own process so that its CPU is not the bundle's; one per run. */
 async function startFake(): Promise<{ url: string; requests(): Promise<number>; stop(): void }> {
@@ -166,6 +153,8 @@ const median = (xs: number[]) => {
 };
 
 async function main(): Promise<void> {
+  // The options serverless.yml gives serverless-esbuild (custom.esbuild, its plugins included), as packaged.
+  const base = await esbuildOptions(customEsbuild('prod'));
   const dir = await mkdtemp(join(tmpdir(), 'mfa-delete-guard-bench-bundle-'));
   try {
     const variants = [
@@ -175,7 +164,12 @@ async function main(): Promise<void> {
     const built: Record<string, { root: string; bytes: number }> = {};
     for (const v of variants) {
       const root = join(dir, v.name);
-      await build({ ...BASE, keepNames: v.keepNames, outdir: root });
+      await build({
+        ...base,
+        keepNames: v.keepNames,
+        entryPoints: [join(ROOT, 'functions', 'sweep.ts')],
+        outdir: root,
+      });
       built[v.name] = { root, bytes: (await readFile(join(root, 'sweep.js'))).length };
     }
     const results: Record<string, Run[]> = Object.fromEntries(variants.map((v) => [v.name, []]));
